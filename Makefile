@@ -1,0 +1,67 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+# The PostgreSQL that `make test` also runs the suite on; CI=true makes it mandatory.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PIP_INSTALL := $(PIP) install --quiet --build-constraint requirements/build-constraints.txt
+
+.PHONY: run test lint check-migrations test-sqlite test-postgres messages demo clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml requirements/build-constraints.txt
+	$(PIP_INSTALL) -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PIP_INSTALL) -e ".[dev]"
+	touch $@
+
+run: $(VENV)/.installed
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo
+	@echo ""
+	@echo "Open http://127.0.0.1:8000/ and log in with one of the accounts above."
+	@echo ""
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+demo: $(VENV)/.installed
+	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py seed_demo
+
+test: lint check-migrations test-sqlite test-postgres
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-migrations: $(VENV)/.installed-dev
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: $(VENV)/.installed-dev
+	$(VENV)/bin/pytest
+
+test-postgres: $(VENV)/.installed-dev
+	@if DATABASE_URL="$(TEST_DATABASE_URL)" DEBUG=true $(PY) manage.py shell -c \
+	    "from django.db import connection; connection.ensure_connection()" >/dev/null 2>&1; then \
+	  echo "Running the suite again on PostgreSQL ($(TEST_DATABASE_URL))"; \
+	  DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "PostgreSQL at $(TEST_DATABASE_URL) is not reachable, and CI requires it." >&2; exit 1; \
+	else \
+	  echo "NOTICE: PostgreSQL at $(TEST_DATABASE_URL) is not reachable: skipped the PostgreSQL run."; \
+	fi
+
+# Add new strings from the code to the Chinese catalogue, then compile it (no gettext needed).
+messages: $(VENV)/.installed
+	$(PY) -m config.i18n update
+	$(PY) -m config.i18n compile
+	$(PY) -m config.i18n check
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
