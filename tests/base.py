@@ -76,3 +76,66 @@ def make_cast():
         outsider_instructor=outsider_instructor,
         outsider_admin=outsider_admin,
     )
+
+
+SAMPLE_PAYLOADS = {
+    "true_false": {"answer": True},
+    "single_choice": {
+        "options": ["均值填补", "直接删除整列", "随机数填补", "忽略不管"],
+        "answer": 0,
+    },
+    "multiple_choice": {"options": ["完整性", "准确性", "颜色", "一致性"], "answers": [0, 1, 3]},
+    "fill_in": {"mode": "text", "alternatives": ["过拟合", "overfitting"]},
+}
+
+
+def make_question(
+    type="single_choice",
+    *,
+    key=None,
+    center=None,
+    author=None,
+    status="published",
+    language="zh-hans",
+    stem=None,
+    payload=None,
+    work_content="l4-quality-check",
+    levels=(4,),
+    difficulty=2,
+):
+    """A question with one version, published unless told otherwise."""
+    from question_bank import types
+    from question_bank.models import Question, Status, WorkContent
+
+    content = WorkContent.objects.select_related("function").get(code=work_content)
+    make_question.counter += 1
+    question = Question(
+        key=key or f"test-{make_question.counter}",
+        language=language,
+        type=type,
+        function=content.function,
+        work_content=content,
+        difficulty=difficulty,
+        center=center,
+        author=author,
+        status=Status.DRAFT,
+    )
+    question.level_list = levels
+    question.save()
+    payload = types.get_type(type).validate_payload(payload or SAMPLE_PAYLOADS[type])
+    question.save_content(
+        stem=stem or f"第 {make_question.counter} 题：处理缺失值的常见做法是什么？",
+        payload=payload,
+        explanation="均值填补保留了样本量。",
+        reference="测试",
+        user=author,
+    )
+    if status == Status.PUBLISHED:
+        question.publish()
+    elif status != Status.DRAFT:
+        question.status = status
+        question.save()
+    return question
+
+
+make_question.counter = 0

@@ -1,5 +1,6 @@
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.base import make_cast
 
@@ -11,6 +12,14 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages made outside a request (imports, commands) use the active language; the tests
+    # read English. Tests of Chinese text ask for it explicitly.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -8,6 +8,9 @@ MATRIX fails ``test_the_matrix_covers_every_url``.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from question_bank.models import PendingImport, QuestionAsset
+from tests.base import make_question
+
 ROLES = ["anonymous", "learner", "instructor", "center_admin", "outsider", "outsider_admin"]
 
 LOGIN = "login"  # a redirect to the login page
@@ -15,6 +18,28 @@ LOGIN = "login"  # a redirect to the login page
 
 def _cohort(cast):
     return cast.cohort.pk
+
+
+def _question(cast):
+    return make_question(center=cast.center, author=cast.instructor).pk
+
+
+def _pending_import(cast):
+    return PendingImport.objects.create(
+        owner=cast.instructor, filename="bank.json", data=b"[]", options={}
+    ).pk
+
+
+def _image(cast):
+    return QuestionAsset.objects.create(
+        center=cast.center,
+        name="a.png",
+        content_type="image/png",
+        data=b"x",
+        sha1="f00d",
+        width=1,
+        height=1,
+    ).sha1
 
 
 # name: (method, path for the cast, expected status per role in ROLES order)
@@ -83,6 +108,41 @@ MATRIX = {
         "post",
         lambda c: f"/accounts/join-codes/{c.join_code.pk}/toggle/",
         [LOGIN, 403, 403, 302, 403, 404],
+    ),
+    "question_bank:bank": ("get", lambda c: "/bank/", [LOGIN, 403, 200, 200, 403, 200]),
+    "question_bank:bulk": ("post", lambda c: "/bank/bulk/", [LOGIN, 403, 302, 302, 403, 302]),
+    "question_bank:create": ("get", lambda c: "/bank/new/", [LOGIN, 403, 200, 200, 403, 200]),
+    "question_bank:question": (
+        "get",
+        lambda c: f"/bank/{_question(c)}/",
+        [LOGIN, 403, 200, 200, 403, 404],
+    ),
+    "question_bank:edit": (
+        "get",
+        lambda c: f"/bank/{_question(c)}/edit/",
+        [LOGIN, 403, 200, 200, 403, 404],
+    ),
+    "question_bank:status": (
+        "post",
+        lambda c: f"/bank/{_question(c)}/status/",
+        [LOGIN, 403, 400, 400, 403, 404],
+    ),
+    "question_bank:import": ("get", lambda c: "/bank/import/", [LOGIN, 403, 200, 200, 403, 200]),
+    "question_bank:import_check": (
+        "get",
+        lambda c: f"/bank/import/{_pending_import(c)}/",
+        [LOGIN, 403, 200, 404, 403, 404],
+    ),
+    "question_bank:import_template": (
+        "get",
+        lambda c: "/bank/import/template/",
+        [LOGIN, 403, 200, 200, 403, 200],
+    ),
+    "question_bank:export": ("get", lambda c: "/bank/export/", [LOGIN, 403, 200, 200, 403, 200]),
+    "question_bank:asset": (
+        "get",
+        lambda c: f"/bank/images/{_image(c)}/",
+        [404, 200, 200, 200, 404, 404],
     ),
 }
 

@@ -1,0 +1,1 @@
+"""Readers and writers for question-bank formats other than our own JSON."""

@@ -1,0 +1,28 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def letter(index):
+    """0 → A, 1 → B: how options are named on the papers."""
+    try:
+        return "ABCDEFGH"[int(index)]
+    except (IndexError, TypeError, ValueError):
+        return "?"
+
+
+@register.filter
+def get(mapping, key):
+    """A dict value by a key held in a variable, which the template language cannot do."""
+    if isinstance(mapping, dict):
+        return mapping.get(key, mapping.get(str(key)))
+    return None
+
+
+@register.filter
+def percent(fraction):
+    try:
+        return f"{round(float(fraction) * 100)}%"
+    except (TypeError, ValueError):
+        return ""
