@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PIP_INSTALL := $(PIP) install --quiet --build-constraint requirements/build-constraints.txt
 
-.PHONY: run test lint check-migrations test-sqlite test-postgres messages demo clean
+.PHONY: run test lint check-migrations test-sqlite test-postgres messages demo clean benchmark
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -67,3 +67,9 @@ messages: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Speed figures for docs/performance.md (they measure, they do not assert).
+benchmark: $(VENV)/.installed-dev
+	$(PY) -m benchmarks.bank
+	psql "$(TEST_DATABASE_URL)" -qc "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"
+	DATABASE_URL="$(dir $(TEST_DATABASE_URL))bench" $(PY) -m benchmarks.bank

@@ -25,6 +25,7 @@ from question_bank.models import (
     Language,
     Question,
     QuestionAsset,
+    QuestionVersion,
     Status,
     Tag,
     VocationalFunction,
@@ -378,36 +379,86 @@ def apply_import(plan, *, user=None, center=None, only_valid=False):
         raise ValueError("an import plan with problems cannot be applied")
     tags = _tags_for(plan.questions)
     _store_images(plan.questions, center)
-    written = []
-    for planned in plan.questions:
-        if planned.action == "unchanged":
-            continue
-        question = planned.existing or Question(
-            key=planned.key, language=planned.language, center=center, author=user
+    new = [p for p in plan.questions if p.action == "new"]
+    changed = [p for p in plan.questions if p.action == "update"]
+    return _create_all(new, tags, user, center) + [_update(p, tags, user) for p in changed]
+
+
+def _create_all(planned_questions, tags, user, center):
+    """New questions in a few bulk queries: a bank of 10,000 items is a normal upload."""
+    questions = []
+    for planned in planned_questions:
+        question = Question(
+            key=planned.key,
+            language=planned.language,
+            center=center,
+            author=user,
+            status=Status.DRAFT,
+            fingerprint=fingerprint(planned.stem, planned.payload),
         )
-        question.type = planned.type
-        question.level_list = planned.levels
-        question.function = planned.function
-        question.work_content = planned.work_content
-        question.difficulty = planned.difficulty
-        if planned.existing is None:
-            question.status = planned.status
-            question.save()
-        question.save_content(
-            stem=planned.stem,
-            payload=planned.payload,
-            explanation=planned.explanation,
-            reference=planned.reference,
-            user=user,
-        )
-        question.tags.set([tags[name] for name in set(planned.tags)])
+        _copy_metadata(planned, question)
+        questions.append(question)
+    Question.objects.bulk_create(questions, batch_size=500)
+    versions = QuestionVersion.objects.bulk_create(
+        [
+            QuestionVersion(
+                question=question,
+                number=1,
+                stem=p.stem,
+                payload=p.payload,
+                explanation=p.explanation,
+                reference=p.reference,
+                created_by=user,
+                frozen=p.status == Status.PUBLISHED,
+            )
+            for question, p in zip(questions, planned_questions, strict=True)
+        ],
+        batch_size=500,
+    )
+    for question, version, planned in zip(questions, versions, planned_questions, strict=True):
+        question.latest_version = version
+        question.status = planned.status
         if planned.status == Status.PUBLISHED:
-            question.publish()
-        elif planned.status != question.status:
-            question.status = planned.status
-            question.save(update_fields=["status", "updated"])
-        written.append(question)
-    return written
+            question.published_version = version
+    Question.objects.bulk_update(
+        questions, ["latest_version", "published_version", "status"], batch_size=500
+    )
+    Question.tags.through.objects.bulk_create(
+        [
+            Question.tags.through(question=question, tag=tags[name])
+            for question, planned in zip(questions, planned_questions, strict=True)
+            for name in set(planned.tags)
+        ],
+        batch_size=500,
+    )
+    return questions
+
+
+def _update(planned, tags, user):
+    question = planned.existing
+    _copy_metadata(planned, question)
+    question.save_content(
+        stem=planned.stem,
+        payload=planned.payload,
+        explanation=planned.explanation,
+        reference=planned.reference,
+        user=user,
+    )
+    question.tags.set([tags[name] for name in set(planned.tags)])
+    if planned.status == Status.PUBLISHED:
+        question.publish()
+    elif planned.status != question.status:
+        question.status = planned.status
+        question.save(update_fields=["status", "updated"])
+    return question
+
+
+def _copy_metadata(planned, question):
+    question.type = planned.type
+    question.level_list = planned.levels
+    question.function = planned.function
+    question.work_content = planned.work_content
+    question.difficulty = planned.difficulty
 
 
 def _tags_for(questions):

@@ -200,7 +200,11 @@ class Question(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["key", "language"], name="unique_question_key_language")
         ]
-        indexes = [models.Index(fields=["status", "type", "function"])]
+        indexes = [
+            models.Index(fields=["status", "type", "function"]),
+            # The bank list shows the most recently changed questions first.
+            models.Index(fields=["-updated", "id"], name="question_recent_idx"),
+        ]
 
     def __str__(self):
         return f"{self.key} ({self.language})"

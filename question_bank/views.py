@@ -45,11 +45,12 @@ def _filtered_bank(request):
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
+            tagged = Question.tags.through.objects.filter(tag__name=data["q"])
             questions = questions.filter(
                 Q(latest_version__stem__icontains=data["q"])
                 | Q(key__icontains=data["q"])
-                | Q(tags__name=data["q"])
-            ).distinct()
+                | Q(pk__in=tagged.values("question_id"))
+            )
         if data["level"]:
             questions = questions.for_level(data["level"])
         for name in ("type", "status", "language"):
@@ -69,12 +70,7 @@ def bank(request):
         total=Count("pk"),
         **{status: Count("pk", filter=Q(status=status)) for status in Status.values},
     )
-    page = Paginator(
-        questions.select_related("latest_version", "function", "work_content", "author").order_by(
-            "-updated", "pk"
-        ),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    page = _page_of(questions, counts["total"], request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     ctx = {
@@ -87,6 +83,22 @@ def bank(request):
         "bulk_actions": BulkActionForm.ACTIONS,
     }
     return render(request, "question_bank/bank.html", ctx)
+
+
+def _page_of(questions, total, number):
+    """One page of the bank, newest changes first. Sorting only ids and then fetching the
+    page's fifty rows with their joins keeps the page fast over a bank of 20,000."""
+    paginator = Paginator(
+        questions.order_by("-updated", "-id").values_list("pk", flat=True), PAGE_SIZE
+    )
+    paginator.count = total  # counted with the status counts already
+    page = paginator.get_page(number)
+    rows = Question.objects.select_related(
+        "latest_version", "function", "work_content", "author"
+    ).defer("latest_version__payload", "latest_version__explanation")
+    by_pk = rows.in_bulk(list(page.object_list))
+    page.object_list = [by_pk[pk] for pk in page.object_list]
+    return page
 
 
 @require_POST
