@@ -25,6 +25,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 run: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py load_starter_bank
+	DEBUG=true $(PY) manage.py load_default_blueprints
 	DEBUG=true $(PY) manage.py seed_demo
 	@echo ""
 	@echo "Open http://127.0.0.1:8000/ and log in with one of the accounts above."
@@ -34,6 +35,7 @@ run: $(VENV)/.installed
 demo: $(VENV)/.installed
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py load_starter_bank
+	DEBUG=true $(PY) manage.py load_default_blueprints
 	DEBUG=true $(PY) manage.py seed_demo
 
 test: lint check-migrations test-sqlite test-postgres

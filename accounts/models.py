@@ -1,6 +1,7 @@
 import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -59,6 +60,14 @@ class User(AbstractUser):
         _("weekly study goal (minutes)"),
         default=240,
         help_text=_("How many minutes you plan to study each week."),
+    )
+    extra_time_factor = models.DecimalField(
+        _("extra time in exams"),
+        max_digits=3,
+        decimal_places=2,
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text=_("An accommodation set by an instructor: 1.25 gives a quarter more time."),
     )
     preferred_language = models.CharField(
         _("preferred language"),

@@ -15,16 +15,6 @@ from accounts.models import Cohort, JoinCode, Role, User
 from accounts.permissions import MANAGE_CENTER, VIEW_COHORTS, capability_required
 
 
-def home(request):
-    if not request.user.is_authenticated:
-        return render(request, "accounts/welcome.html")
-    if request.user.is_center_admin:
-        return redirect("accounts:center")
-    if request.user.is_instructor:
-        return redirect("accounts:cohorts")
-    return render(request, "accounts/learner_home.html", {"profile": request.user})
-
-
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")

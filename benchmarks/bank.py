@@ -9,29 +9,11 @@ at a database you care about.
 """
 
 import json
-import os
-import statistics
-import tempfile
-import time
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789abcdefghijklmnop")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+from django.test import Client
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-
-from question_bank.importing import apply_import, plan_import, read_bank_file  # noqa: E402
+from benchmarks.common import fresh_database, measure, timed
+from question_bank.importing import apply_import, plan_import, read_bank_file
 
 
 def synthetic_bank(count, offset=0):
@@ -78,23 +60,8 @@ def synthetic_bank(count, offset=0):
     ).encode()
 
 
-def timed(function):
-    start = time.perf_counter()
-    result = function()
-    return time.perf_counter() - start, result
-
-
 def main():
-    setup_test_environment()
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    engine = connection.vendor
-    call_command("flush", interactive=False, verbosity=0) if _has_tables() else None
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))
-
+    engine = fresh_database()
     data = synthetic_bank(10_000)
     seconds, plan = timed(lambda: plan_import(read_bank_file("bank.json", data)))
     write_seconds, written = timed(lambda: apply_import(plan))
@@ -115,22 +82,7 @@ def main():
         "?q=异常值&level=4",
         "?function=l4-data&page=20",
     ]:
-        client.get("/bank/" + query)  # warm up
-        times = []
-        for _ in range(10):
-            with CaptureQueriesContext(connection) as queries:
-                seconds, response = timed(lambda q=query: client.get("/bank/" + q))
-            assert response.status_code == 200
-            times.append(seconds * 1000)
-        print(
-            f"[{engine}] bank list {query or '(no filter)':45} median "
-            f"{statistics.median(times):6.1f} ms, max {max(times):6.1f} ms, "
-            f"{len(queries)} queries"
-        )
-
-
-def _has_tables():
-    return "question_bank_question" in connection.introspection.table_names()
+        measure(f"bank list {query or '(no filter)'}", lambda q=query: client.get("/bank/" + q))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,10 @@ MATRIX fails ``test_the_matrix_covers_every_url``.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from exams import papers, practice
+from exams.models import Blueprint, BlueprintSection, QuestionState
 from question_bank.models import PendingImport, QuestionAsset
+from tests import matrix_analysis, matrix_center
 from tests.base import make_question
 
 ROLES = ["anonymous", "learner", "instructor", "center_admin", "outsider", "outsider_admin"]
@@ -28,6 +31,63 @@ def _pending_import(cast):
     return PendingImport.objects.create(
         owner=cast.instructor, filename="bank.json", data=b"[]", options={}
     ).pk
+
+
+def _session(cast):
+    make_question(key="matrix-q", language="en")
+    session = practice.start_session(
+        cast.learner, mode="in_order", size=0, marking="instant", language="en"
+    )
+    return session.pk
+
+
+def _notebook_entry(cast):
+    question = make_question(key="matrix-nb", language="en")
+    QuestionState.objects.create(learner=cast.learner, question=question, in_notebook=True)
+    return question.pk
+
+
+def _blueprint(cast):
+    make_question(key="matrix-bp", language="en")
+    blueprint = Blueprint.objects.create(name="Matrix", level=4, duration_minutes=30)
+    BlueprintSection.objects.create(
+        blueprint=blueprint, paper="theory", count=1, points_per_item=100
+    )
+    return blueprint
+
+
+def _attempt(cast):
+    return papers.start(_blueprint(cast), cast.learner, language="en").pk
+
+
+def _gradable(cast):
+    make_question(
+        "written_analysis",
+        key="matrix-w",
+        language="en",
+        payload={
+            "rubric": [{"id": "a", "description": "a", "points": 1, "patterns": ["a"]}],
+            "sample_answer": "a",
+        },
+    )
+    blueprint = Blueprint.objects.create(name="Written", level=4, duration_minutes=30)
+    BlueprintSection.objects.create(
+        blueprint=blueprint,
+        paper="practical",
+        count=1,
+        points_per_item=100,
+        types=["written_analysis"],
+    )
+    attempt = papers.start(blueprint, cast.learner, language="en")
+    papers.submit(attempt)
+    return attempt.items.get().pk
+
+
+def _regrade(cast):
+    question = make_question(key="matrix-rg", language="en", center=cast.center)
+    old = question.published_version
+    question.save_content(stem="new", payload=old.payload, explanation="", reference="")
+    return f"/exams/regrade/{question.pk}/{old.pk}/"
 
 
 def _image(cast):
@@ -144,7 +204,116 @@ MATRIX = {
         lambda c: f"/bank/images/{_image(c)}/",
         [404, 200, 200, 200, 404, 404],
     ),
+    "exams:practice_start": ("get", lambda c: "/practice/", [LOGIN, 200, 200, 403, 200, 403]),
+    "exams:practice_continue": (
+        "get",
+        lambda c: "/practice/continue/",
+        [LOGIN, 302, 302, 403, 302, 403],
+    ),
+    "exams:practice_review": (
+        "post",
+        lambda c: "/practice/review/",
+        [LOGIN, 302, 302, 403, 302, 403],
+    ),
+    "exams:practice_item": (
+        "get",
+        lambda c: f"/practice/{_session(c)}/0/",
+        [LOGIN, 200, 404, 403, 404, 403],
+    ),
+    "exams:practice_answer": (
+        "post",
+        lambda c: f"/practice/{_session(c)}/0/answer/",
+        [LOGIN, 302, 404, 403, 404, 403],
+    ),
+    "exams:practice_time": (
+        "post",
+        lambda c: f"/practice/{_session(c)}/0/time/",
+        [LOGIN, 204, 404, 403, 404, 403],
+    ),
+    "exams:practice_mark": (
+        "post",
+        lambda c: f"/practice/{_session(c)}/0/mark/",
+        [LOGIN, 400, 404, 403, 404, 403],
+    ),
+    "exams:practice_finish": (
+        "post",
+        lambda c: f"/practice/{_session(c)}/finish/",
+        [LOGIN, 302, 404, 403, 404, 403],
+    ),
+    "exams:practice_summary": (
+        "get",
+        lambda c: f"/practice/{_session(c)}/summary/",
+        [LOGIN, 200, 404, 403, 404, 403],
+    ),
+    "exams:notebook": ("get", lambda c: "/notebook/", [LOGIN, 200, 200, 403, 200, 403]),
+    "exams:notebook_remove": (
+        "post",
+        lambda c: f"/notebook/{_notebook_entry(c)}/remove/",
+        [LOGIN, 302, 404, 403, 404, 403],
+    ),
+    "exams:learner_dashboard": (
+        "get",
+        lambda c: f"/learners/{c.learner.pk}/",
+        [LOGIN, 403, 200, 200, 403, 404],
+    ),
+    "exams:cohort_progress": (
+        "get",
+        lambda c: f"/cohorts/{c.cohort.pk}/progress/",
+        [LOGIN, 403, 200, 200, 403, 404],
+    ),
+    "exams:papers": ("get", lambda c: "/exams/", [LOGIN, 200, 200, 403, 200, 403]),
+    "exams:paper_start": (
+        "post",
+        lambda c: f"/exams/{_blueprint(c).pk}/start/",
+        [LOGIN, 302, 302, 403, 302, 403],
+    ),
+    "exams:attempt": (
+        "get",
+        lambda c: f"/exams/attempts/{_attempt(c)}/",
+        [LOGIN, 200, 404, 403, 404, 403],
+    ),
+    "exams:attempt_save": (
+        "post",
+        lambda c: f"/exams/attempts/{_attempt(c)}/save/",
+        [LOGIN, 302, 404, 403, 404, 403],
+    ),
+    "exams:attempt_submit": (
+        "get",
+        lambda c: f"/exams/attempts/{_attempt(c)}/submit/",
+        [LOGIN, 200, 404, 403, 404, 403],
+    ),
+    "exams:blueprints": ("get", lambda c: "/exams/blueprints/", [LOGIN, 403, 200, 200, 403, 200]),
+    "exams:blueprint_create": (
+        "get",
+        lambda c: "/exams/blueprints/new/",
+        [LOGIN, 403, 200, 200, 403, 200],
+    ),
+    "exams:blueprint": (
+        "get",
+        lambda c: f"/exams/blueprints/{_center_blueprint(c)}/",
+        [LOGIN, 403, 200, 200, 403, 404],
+    ),
+    "exams:blueprint_edit": (
+        "get",
+        lambda c: f"/exams/blueprints/{_center_blueprint(c)}/edit/",
+        [LOGIN, 403, 200, 200, 403, 404],
+    ),
+    "exams:grading": ("get", lambda c: "/exams/grading/", [LOGIN, 403, 200, 403, 403, 403]),
+    "exams:grade_item": (
+        "get",
+        lambda c: f"/exams/grading/{_gradable(c)}/",
+        [LOGIN, 403, 200, 403, 403, 403],
+    ),
+    "exams:regrade": ("post", lambda c: _regrade(c), [LOGIN, 403, 302, 403, 403, 403]),
 }
+
+
+MATRIX.update(matrix_center.MATRIX)
+MATRIX.update(matrix_analysis.MATRIX)
+
+
+def _center_blueprint(cast):
+    return Blueprint.objects.create(name="Center paper", level=4, center=cast.center).pk
 
 
 def _url_names(resolver=None, namespace=""):

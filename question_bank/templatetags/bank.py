@@ -1,3 +1,5 @@
+import json
+
 from django import template
 
 register = template.Library()
@@ -26,3 +28,12 @@ def percent(fraction):
         return f"{round(float(fraction) * 100)}%"
     except (TypeError, ValueError):
         return ""
+
+
+@register.filter
+def tojson(value):
+    """A value as JSON, e.g. an option's value that must keep null, true and 10 apart.
+
+    The result is not marked safe: in an attribute the template's escaping still applies.
+    """
+    return json.dumps(value, ensure_ascii=False)

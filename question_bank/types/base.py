@@ -6,6 +6,7 @@ learner's response fits the item, and how to score it. Every method is pure, so 
 the importer and the exam grading can call them freely and the tests need no database.
 """
 
+import json
 import math
 import unicodedata
 from dataclasses import dataclass
@@ -59,8 +60,30 @@ class QuestionType:
         """Score a validated response (an empty one scores 0) against a validated payload."""
         raise NotImplementedError
 
+    def option_count(self, payload):
+        """How many options a paper may shuffle; 0 when the type has none."""
+        return 0
+
+    def shuffled_view(self, view, order):
+        """The learner's view with its options in the paper's shuffled ``order``."""
+        return view
+
+    def unshuffled_response(self, response, order):
+        """A response given on shuffled options, mapped back to the authored order."""
+        return response
+
     def solution(self, payload):
         """Return the gold response, used in read mode and in tests."""
+        raise NotImplementedError
+
+    def response_from_form(self, payload, data):
+        """Build this type's response from submitted form data (a QueryDict: data.get(name),
+        data.getlist(name)).
+
+        Raise InvalidResponse (translated message) when a value cannot be read (e.g. "abc" for
+        an index, bad JSON). Missing fields mean "not answered" (an empty response). The result
+        still goes through validate_response.
+        """
         raise NotImplementedError
 
 
@@ -82,6 +105,24 @@ def f1(tp, n_pred, n_gold):
     recall = tp / n_gold if n_gold else 0.0
     total = precision + recall
     return precision, recall, (2 * precision * recall / total if total else 0.0)
+
+
+def parse_number(text):
+    """The number a learner typed (full-width digits allowed), or None if it is none.
+
+    A whole number comes back as an int, so that "12" is shown back as 12, not 12.0.
+    """
+    text = normalise_text(text)
+    # float() also reads "1_000"; nobody types that meaning a thousand, so it is no number.
+    if "_" in text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return None
+    return int(number) if number.is_integer() and abs(number) < 2**53 else number
 
 
 def within_tolerance(given, value, tolerance):
@@ -264,3 +305,44 @@ def response_map(value, known, unknown_message):
         if key not in known:
             raise InvalidResponse(unknown_message % {"id": key})
     return value
+
+
+# Form data: what the templates of question_bank/types/ post (see their response_from_form).
+# A missing or blank field is a question not answered, never an error.
+
+
+def form_text(data, name):
+    """Free text from a form field, or None when it is missing or blank."""
+    value = data.get(name, "")
+    if not value.strip():
+        return None
+    # Browsers send a textarea's line breaks as CRLF; the answer is stored with plain LF.
+    return value.replace("\r\n", "\n")
+
+
+def form_index(value):
+    """An option's index as a form sends it ("2"), or None when blank."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()):
+        raise InvalidResponse(_("A choice must be the number of an option."))
+    return int(text)
+
+
+def form_json(data, name):
+    """The JSON value of a form field (a widget's hidden field), or None when it is blank."""
+    value = data.get(name, "")
+    if not value.strip():
+        return None
+    try:
+        return json.loads(value, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise InvalidResponse(
+            _("The field %(name)s could not be read: it is not valid JSON.") % {"name": name}
+        ) from None
+
+
+def _reject_constant(name):
+    # NaN and Infinity are no JSON, although Python's json module reads them by default.
+    raise ValueError(name)

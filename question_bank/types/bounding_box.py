@@ -16,6 +16,7 @@ from question_bank.types.base import (
     expect_positive,
     expect_text,
     f1,
+    form_json,
     is_number,
     payload_error,
     response_fields,
@@ -134,6 +135,11 @@ class BoundingBox(QuestionType):
 
     def solution(self, payload):
         return {"boxes": [dict(box) for box in payload["gold"]]}
+
+    def response_from_form(self, payload, data):
+        # One hidden field holds every box, kept up to date by the box drawing widget.
+        boxes = form_json(data, "boxes")
+        return {} if boxes is None else {"boxes": boxes}
 
 
 def iou(a, b):

@@ -19,6 +19,17 @@ class ChoiceType(QuestionType):
     def learner_view(self, payload):
         return {"options": list(payload["options"])}
 
+    def option_count(self, payload):
+        return len(payload["options"])
+
+    def shuffled_view(self, view, order):
+        return {**view, "options": [view["options"][i] for i in order]}
+
+    @staticmethod
+    def _original_index(shown, order):
+        # An index that is not an option stays as it is, for validate_response to refuse.
+        return order[shown] if is_int(shown) and 0 <= shown < len(order) else shown
+
     @staticmethod
     def _options(payload):
         return expect_names(payload["options"], "options", min_count=2, max_count=8)

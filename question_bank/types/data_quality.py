@@ -15,6 +15,7 @@ from question_bank.types.base import (
     expect_text,
     f1,
     is_number,
+    parse_number,
     payload_error,
     response_fields,
     response_map,
@@ -136,6 +137,26 @@ class DataQuality(QuestionType):
             "flags": {row: list(chosen) for row, chosen in payload["flags"].items()},
             "answers": {q["id"]: q["answer"] for q in payload["questions"]},
         }
+
+    def response_from_form(self, payload, data):
+        flags = {}
+        for i in range(len(payload["rows"])):
+            chosen = [category for category in data.getlist(f"flag-{i}") if category]
+            if chosen:
+                flags[str(i)] = chosen
+        answers = {}
+        for q in payload["questions"]:
+            typed = data.get(f"answer-{q['id']}", "")
+            if not typed.strip():
+                continue
+            number = parse_number(typed)
+            if number is None:
+                raise InvalidResponse(
+                    _("The answer to question %(id)s must be a number.") % {"id": q["id"]}
+                )
+            answers[q["id"]] = number
+        response = {"flags": flags, "answers": answers}
+        return {key: value for key, value in response.items() if value}
 
 
 def _pairs(flags, categories):

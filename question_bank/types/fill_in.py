@@ -1,5 +1,3 @@
-import math
-
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,7 +10,9 @@ from question_bank.types.base import (
     expect_choice,
     expect_names,
     expect_object,
+    form_text,
     normalise_text,
+    parse_number,
     response_fields,
     response_text,
     within_tolerance,
@@ -60,7 +60,7 @@ class FillIn(QuestionType):
 
     def validate_response(self, payload, response):
         text = response_text(response_fields(response, ["text"]).get("text", ""))
-        if payload["mode"] == "number" and text.strip() and _number(text) is None:
+        if payload["mode"] == "number" and text.strip() and parse_number(text) is None:
             raise InvalidResponse(_("The answer must be a number, for example 0.85."))
         return {"text": text}
 
@@ -73,7 +73,7 @@ class FillIn(QuestionType):
             }
             feedback = {"expected": payload["alternatives"]}
         else:
-            normalised = _number(given)
+            normalised = parse_number(given)
             right = normalised is not None and within_tolerance(
                 normalised, payload["value"], payload["tolerance"]
             )
@@ -88,11 +88,6 @@ class FillIn(QuestionType):
             return {"text": payload["alternatives"][0]}
         return {"text": str(payload["value"])}
 
-
-def _number(text):
-    """The number a learner typed (full-width digits allowed), or None if it is none."""
-    try:
-        number = float(normalise_text(text))
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
+    def response_from_form(self, payload, data):
+        text = form_text(data, "text")
+        return {} if text is None else {"text": text}

@@ -108,6 +108,20 @@ class LabelAudit(QuestionType):
     def solution(self, payload):
         return {"flags": _planted_errors(payload)}
 
+    def response_from_form(self, payload, data):
+        flags = {}
+        for item in payload["items"]:
+            flagged = data.get(f"flag-{item['id']}", "")
+            if flagged not in ["", "on"]:
+                raise InvalidResponse(
+                    _("The flag of item %(id)s could not be read.") % {"id": item["id"]}
+                )
+            # A right label chosen without ticking the flag still says the given one is wrong.
+            fix = data.get(f"fix-{item['id']}", "")
+            if flagged or fix:
+                flags[item["id"]] = fix or None
+        return {"flags": flags} if flags else {}
+
 
 def _planted_errors(payload):
     """The right label of each item whose given label is wrong."""

@@ -14,6 +14,7 @@ from question_bank.types.base import (
     expect_list,
     expect_object,
     expect_text,
+    form_json,
     is_number,
     payload_error,
     response_fields,
@@ -117,6 +118,14 @@ class ModelTuning(QuestionType):
 
     def solution(self, payload):
         return {"params": dict(_best(payload["grid"])["params"])}
+
+    def response_from_form(self, payload, data):
+        # Each option's value is the JSON of the value it offers, so null, true and 10 differ.
+        chosen = {}
+        for name in payload["params"]:
+            if data.get(f"param-{name}", "").strip():
+                chosen[name] = form_json(data, f"param-{name}")
+        return {"params": chosen} if chosen else {}
 
 
 def compute_grid(dataset, estimator, metric, cv, params):

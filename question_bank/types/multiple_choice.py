@@ -8,6 +8,7 @@ from question_bank.types.base import (
     expect,
     expect_list,
     expect_object,
+    form_index,
     response_fields,
 )
 from question_bank.types.choices import ChoiceType
@@ -55,3 +56,13 @@ class MultipleChoice(ChoiceType):
 
     def solution(self, payload):
         return {"choices": list(payload["answers"])}
+
+    def unshuffled_response(self, response, order):
+        if "choices" not in response:
+            return response
+        return {"choices": [self._original_index(shown, order) for shown in response["choices"]]}
+
+    def response_from_form(self, payload, data):
+        choices = [form_index(value) for value in data.getlist("choices")]
+        choices = [choice for choice in choices if choice is not None]
+        return {"choices": choices} if choices else {}

@@ -13,6 +13,7 @@ from question_bank.types.base import (
     expect_new_id,
     expect_object,
     expect_text,
+    form_text,
     normalise_text,
     payload_error,
     response_fields,
@@ -83,6 +84,10 @@ class RubricType(QuestionType):
 
     def solution(self, payload):
         return {"text": payload["sample_answer"]}
+
+    def response_from_form(self, payload, data):
+        text = form_text(data, "text")
+        return {} if text is None else {"text": text}
 
 
 def _is_met(point, text):

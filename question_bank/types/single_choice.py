@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy
 
-from question_bank.types.base import Score, expect_object, response_fields
+from question_bank.types.base import Score, expect_object, form_index, response_fields
 from question_bank.types.choices import ChoiceType
 
 
@@ -31,3 +31,12 @@ class SingleChoice(ChoiceType):
 
     def solution(self, payload):
         return {"choice": payload["answer"]}
+
+    def unshuffled_response(self, response, order):
+        if "choice" not in response:
+            return response
+        return {"choice": self._original_index(response["choice"], order)}
+
+    def response_from_form(self, payload, data):
+        choice = form_index(data.get("choice", ""))
+        return {} if choice is None else {"choice": choice}

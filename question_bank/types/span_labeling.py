@@ -13,6 +13,7 @@ from question_bank.types.base import (
     expect_object,
     expect_text,
     f1,
+    form_json,
     is_int,
     payload_error,
     response_fields,
@@ -108,6 +109,11 @@ class SpanLabeling(QuestionType):
                 for s in entry["gold"]
             ]
         }
+
+    def response_from_form(self, payload, data):
+        # One hidden field holds every span, kept up to date by the span selection widget.
+        spans = form_json(data, "spans")
+        return {} if spans is None else {"spans": spans}
 
 
 def _key(span):

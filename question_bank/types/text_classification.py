@@ -74,3 +74,11 @@ class TextClassification(QuestionType):
 
     def solution(self, payload):
         return {"labels": {item["id"]: item["gold"] for item in payload["items"]}}
+
+    def response_from_form(self, payload, data):
+        labels = {}
+        for item in payload["items"]:
+            label = data.get(f"label-{item['id']}", "")
+            if label:
+                labels[item["id"]] = label
+        return {"labels": labels} if labels else {}

@@ -38,3 +38,11 @@ class TrueFalse(QuestionType):
 
     def solution(self, payload):
         return {"answer": payload["answer"]}
+
+    def response_from_form(self, payload, data):
+        value = data.get("answer", "").strip()
+        if not value:
+            return {}
+        if value not in ["true", "false"]:
+            raise InvalidResponse(_("The answer must be true or false."))
+        return {"answer": value == "true"}
