@@ -6,6 +6,8 @@ from accounts.models import Cohort, Level
 from exams import reports
 from exams.models import Blueprint, Paper, RealExamResult
 
+# A browser's date picker takes ISO dates only, whatever the page's language.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # A weekly table over more than three years is a wall of empty rows, and slow to read.
 MAX_RANGE_DAYS = 3 * 366
 
@@ -41,12 +43,8 @@ class PassRateFilterForm(forms.Form):
         required=False,
         empty_label=_("All cohorts"),
     )
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
 
     def __init__(self, data=None, *, user, today=None):
         super().__init__(data)
@@ -74,14 +72,13 @@ class PassRateFilterForm(forms.Form):
                 ),
             )
             cleaned.pop("start", None)
-        elif start and end and (end - start).days > MAX_RANGE_DAYS:
+        elif start and ((end or self.today) - start).days > MAX_RANGE_DAYS:
             self.add_error(
-                "end",
+                "start",
                 forms.ValidationError(
                     _("Choose a range of at most three years."), code="range_too_long"
                 ),
             )
-            cleaned.pop("start", None)
         return cleaned
 
     def filters(self):
@@ -114,15 +111,13 @@ class RealExamResultForm(forms.ModelForm):
     class Meta:
         model = RealExamResult
         fields = ["session_date", "level", "cohort", "sat", "certified", "note"]
-        widgets = {"session_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"session_date": DATE_INPUT}
 
     def __init__(self, *args, center_id, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cohort"].queryset = Cohort.objects.filter(center_id=center_id).order_by(
-            "name"
-        )
-        self.fields["cohort"].empty_label = _("Not one cohort")
-        self.fields["cohort"].help_text = _("Leave empty when the session mixed cohorts.")
+        self.fields["cohort"].queryset = Cohort.objects.filter(center_id=center_id).order_by("name")
+        self.fields["cohort"].empty_label = _("Mixed or no cohort")
+        self.fields["cohort"].help_text = _("Choose a cohort when the whole session came from it.")
 
     def clean_session_date(self):
         session_date = self.cleaned_data["session_date"]

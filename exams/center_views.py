@@ -209,7 +209,7 @@ def _export_real(filters, center_id):
         rows.append(
             [
                 result.session_date,
-                Level(result.level).label,
+                str(Level(result.level).label),
                 result.cohort.name if result.cohort else "",
                 result.sat,
                 result.certified,
@@ -255,10 +255,7 @@ def _xlsx(filename, headings, rows):
     sheet.title = filename[:31]
     for row in [headings, *rows]:
         sheet.append(
-            [
-                ILLEGAL_CHARACTERS_RE.sub("", _defused(v)) if isinstance(v, str) else v
-                for v in row
-            ]
+            [ILLEGAL_CHARACTERS_RE.sub("", _defused(v)) if isinstance(v, str) else v for v in row]
         )
     for cell in sheet[1]:
         cell.font = Font(bold=True)

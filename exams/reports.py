@@ -131,7 +131,7 @@ def mock_attempts(filters):
 def _row(label, counts=None, **extra):
     counts = counts or {}
     rate = pass_rate(counts.get("passed", 0), counts.get("attempts", 0))
-    return {"label": label, **rate, **extra}
+    return {"label": str(label), **rate, **extra}
 
 
 def by_cohort(filters, cohorts):

@@ -60,6 +60,15 @@ export class PendingAnswers {
     this.write(entries);
   }
 
+  // A send with `seq` may have reached the server. That holds for whichever answer now waits
+  // to go with the same seq, also one changed while the send was on its way.
+  markLost(position, seq) {
+    const entries = this.read();
+    if (entries[position]?.seq !== seq) return;
+    entries[position].lost = true;
+    this.write(entries);
+  }
+
   remove(position, id) {
     const entries = this.read();
     if (entries[position]?.id !== id) return; // a newer answer came meanwhile: it stays
@@ -84,7 +93,8 @@ export function forgetOldPapers(attempt) {
       const key = localStorage.key(i);
       if (!key?.startsWith(PREFIX) || key === PREFIX + attempt) continue;
       const entries = Object.values(JSON.parse(localStorage.getItem(key)) || {});
-      if (entries.every((entry) => !(Date.now() - entry.at < FORGET_AFTER_MS))) localStorage.removeItem(key);
+      const fresh = entries.some((entry) => Date.now() - entry.at < FORGET_AFTER_MS);
+      if (!fresh) localStorage.removeItem(key);
     }
   } catch {
     // Storage off or unreadable: nothing to tidy.

@@ -37,11 +37,18 @@ function itemLabel(item) {
   return label("item").replace(/%\(n\)s|\{n\}/g, String(item.position + 1));
 }
 
-function showAlert(text, { sticky = false, kind = "info" } = {}) {
+function showAlert(text, { sticky = false, kind = "info", item = null } = {}) {
   const alert = root.querySelector(".exam-alert");
   if (!alert || !text) return;
   clearTimeout(alertTimer);
-  alert.textContent = text;
+  if (item) {
+    // About an item maybe not on screen: say which one.
+    const name = document.createElement("strong");
+    name.textContent = itemLabel(item);
+    alert.replaceChildren(name, " ", text);
+  } else {
+    alert.textContent = text;
+  }
   alert.dataset.kind = kind;
   alert.hidden = false;
   if (!sticky) alertTimer = setTimeout(() => (alert.hidden = true), 10_000);
@@ -121,14 +128,14 @@ class Item {
 
   async send(entry, { keepalive = false } = {}) {
     const seq = this.seq + 1;
-    queue.update(this.position, entry.id, keepalive ? { seq, lost: true } : { seq });
+    queue.update(this.position, entry.id, { seq });
+    if (keepalive) queue.markLost(this.position, seq); // its reply may never be read
     const sentAt = performance.now();
     const { status, data } = await post(this.body(entry, seq), keepalive);
     if (closed) return "closed";
     if (status === 200 && data?.saved) {
       this.seq = Number(data.seq) || seq;
       this.section.dataset.seq = this.seq;
-      if (this.form.elements.seq) this.form.elements.seq.value = this.seq;
       queue.remove(this.position, entry.id);
       this.failed = false;
       this.problem = null;
@@ -161,8 +168,7 @@ class Item {
     }
     // No reply, a server error, a login page: keep the answer and try again. A send that
     // may have reached the server is marked so its 409 is recognised as our own.
-    const mayHaveArrived = (status === 0 && navigator.onLine) || status >= 500;
-    if (mayHaveArrived) queue.update(this.position, entry.id, { lost: true });
+    if ((status === 0 && navigator.onLine) || status >= 500) queue.markLost(this.position, seq);
     this.failed = true;
     lastFailure = status === 0 ? "network" : "server";
     return status === 0 ? "offline" : "failed";
@@ -182,7 +188,7 @@ class Item {
     this.failed = false;
     this.problem = problem;
     this.say(text);
-    showAlert(`${itemLabel(this)}: ${text}`, { sticky: problem === "conflict", kind: problem });
+    showAlert(text, { sticky: problem === "conflict", kind: problem, item: this });
   }
 
   say(text) {
@@ -190,8 +196,7 @@ class Item {
     if (!message && !text) return;
     if (!message) {
       message = document.createElement("p");
-      message.className = "exam-item-message";
-      message.setAttribute("role", "alert");
+      message.className = "exam-item-message"; // the alert announces it already
       this.form.after(message);
     }
     message.textContent = text;
@@ -256,9 +261,9 @@ function render() {
   } else if (unsaved()) state = "saving";
   else if (everSaved) state = "saved";
   root.classList.toggle("is-offline", state === "offline");
-  if (!status || !state || status.dataset.state === state) return;
+  if (!status || status.dataset.state === state) return;
   status.dataset.state = state;
-  status.textContent = label(state);
+  status.textContent = state ? label(state) : "";
 }
 
 // Saving ------------------------------------------------------------------------------
@@ -293,7 +298,7 @@ function within(promise, ms) {
 function restoreQueued() {
   for (const entry of queue.all()) {
     const item = byPosition.get(Number(entry.position));
-    if (!item || !Array.isArray(entry.fields)) {
+    if (!item || !Array.isArray(entry.fields) || !Number.isInteger(entry.seq)) {
       queue.remove(entry.position, entry.id);
       continue;
     }
@@ -511,7 +516,8 @@ function start() {
   }
   const bar = root.querySelector(".exam-bar");
   if (bar && "ResizeObserver" in window) {
-    new ResizeObserver(() => root.style.setProperty("--exam-bar-height", `${bar.offsetHeight}px`)).observe(bar);
+    const measure = () => root.style.setProperty("--exam-bar-height", `${bar.offsetHeight}px`);
+    new ResizeObserver(measure).observe(bar);
   }
 
   show(itemFor(location.hash) || items[0], { focus: false });

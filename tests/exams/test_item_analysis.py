@@ -12,7 +12,7 @@ the same four questions (a fixed form). Their marks, strongest first:
     a5        0  0  0  1      25    C
     a6        0  0  0  0       0    no answer
 
-q4 is the odd one: the two weakest-but-one candidates get it, the strong ones mostly do not.
+q4 is the odd one: the second weakest gets it, the three strong ones below the top do not.
 """
 
 import math
@@ -24,8 +24,14 @@ import pytest
 from django.utils import timezone
 
 from exams import analysis
-from exams.models import Attempt, AttemptItem, Blueprint, BlueprintSection, PracticeItem
-from exams.models import PracticeSession
+from exams.models import (
+    Attempt,
+    AttemptItem,
+    Blueprint,
+    BlueprintSection,
+    PracticeItem,
+    PracticeSession,
+)
 from question_bank.models import ProblemReport
 from tests.base import make_question, make_user
 
