@@ -7,12 +7,11 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext
 
 
 def fresh_database():
     """Migrate an empty database with the demo accounts; returns the database's name."""
-    setup_test_environment()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

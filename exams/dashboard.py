@@ -3,9 +3,10 @@ the 30/70 split, mastery per function, mock history, readiness, streak and a pla
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from exams import stats
@@ -61,22 +62,58 @@ def split_advice(theory_minutes, practical_minutes):
     return SplitAdvice(share, None, 0)
 
 
+def bucketed(queryset, group, value, when, buckets):
+    """{group value: [(bucket middle, mean value, count)]} over time buckets [(start, end)],
+    in one query: a filtered aggregate per bucket, so no per-row date function runs (SQLite
+    has none of its own) and a long history costs no more than a short one."""
+    aggregates = {}
+    for k, (start, end) in enumerate(buckets):
+        in_bucket = Q(**{f"{when}__gte": start, f"{when}__lt": end})
+        aggregates[f"s{k}"] = Sum(value, filter=in_bucket)
+        aggregates[f"n{k}"] = Count("pk", filter=in_bucket)
+    window = {f"{when}__gte": min(b[0] for b in buckets), f"{when}__lt": max(b[1] for b in buckets)}
+    rows = queryset.filter(**window).order_by().values(group).annotate(**aggregates)
+    result = defaultdict(list)
+    for row in rows:
+        for k, (start, end) in enumerate(buckets):
+            if row[f"n{k}"]:
+                middle = start + (end - start) / 2
+                result[row[group]].append((middle, row[f"s{k}"] / row[f"n{k}"], row[f"n{k}"]))
+    return result
+
+
+def day_buckets(now, days):
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    return [(today - timedelta(days=d), today - timedelta(days=d - 1)) for d in range(days)]
+
+
+def week_buckets(now, weeks):
+    start = week_start(now)
+    return [(start - timedelta(weeks=w), start - timedelta(weeks=w - 1)) for w in range(weeks)]
+
+
 def mastery_by_function(learner, level, now):
-    """[(function, mastery dict)] for the level's functions, weakest first."""
-    since = now - MASTERY_WINDOW
+    """[(function, mastery dict)] for the level's functions, weakest first, from practice and
+    mock answers summed per week."""
+    buckets = week_buckets(now, MASTERY_WINDOW.days // 7)
     functions = list(VocationalFunction.objects.filter(Q(level=level) | Q(level__isnull=True)))
-    answers = defaultdict(list)
-    practice = PracticeItem.objects.filter(session__learner=learner, answered_at__gte=since)
-    for function_id, when, fraction in practice.values_list(
-        "question__function_id", "answered_at", "fraction"
-    ):
-        answers[function_id].append((when, fraction))
-    mocks = AttemptItem.objects.filter(attempt__learner=learner, attempt__submitted_at__gte=since)
-    for function_id, when, fraction, grade in mocks.values_list(
-        "question__function_id", "attempt__submitted_at", "fraction", "grade_fraction"
-    ):
-        answers[function_id].append((when, grade if grade is not None else fraction or 0.0))
-    rows = [(f, stats.mastery(answers.get(f.pk, []), now)) for f in functions]
+    practice = bucketed(
+        PracticeItem.objects.filter(session__learner=learner, answered_at__isnull=False),
+        "question__function_id",
+        "fraction",
+        "answered_at",
+        buckets,
+    )
+    mocks = bucketed(
+        AttemptItem.objects.filter(attempt__learner=learner, attempt__submitted_at__isnull=False),
+        "question__function_id",
+        Coalesce("grade_fraction", "fraction", Value(0.0)),
+        "attempt__submitted_at",
+        buckets,
+    )
+    rows = [
+        (f, stats.mastery(practice.get(f.pk, []) + mocks.get(f.pk, []), now)) for f in functions
+    ]
     return sorted(rows, key=lambda row: (row[1]["answers"] == 0, row[1]["estimate"]))
 
 
@@ -94,21 +131,16 @@ def mock_history(learner):
 
 def practice_days(learner, now, days=30):
     """{category: [(day, percent right)]}: practice as weaker evidence when no mock exists."""
-    items = PracticeItem.objects.filter(
-        session__learner=learner, answered_at__gte=now - timedelta(days=days)
+    by_category = bucketed(
+        PracticeItem.objects.filter(session__learner=learner, answered_at__isnull=False),
+        "category",
+        "fraction",
+        "answered_at",
+        day_buckets(now, days),
     )
-    by_day = defaultdict(lambda: defaultdict(list))
-    for category, when, fraction in items.values_list("category", "answered_at", "fraction"):
-        by_day[category][timezone.localdate(when)].append(fraction)
     return {
-        category: [
-            (
-                timezone.make_aware(datetime.combine(day, time(12))),
-                100 * sum(fractions) / len(fractions),
-            )
-            for day, fractions in sorted(days_.items())
-        ]
-        for category, days_ in by_day.items()
+        category: sorted((middle, 100 * mean) for middle, mean, _n in days_)
+        for category, days_ in by_category.items()
     }
 
 
@@ -124,22 +156,28 @@ def readiness_by_paper(history, practice, now):
 
 def weekend_streak(learner, now):
     """Weekends in a row (this one or the last finished one backwards) with study time."""
-    since = now - timedelta(weeks=STREAK_WEEKS)
-    days = {
-        timezone.localdate(when)
-        for when in PracticeItem.objects.filter(
-            session__learner=learner, active_at__gte=since, active_seconds__gt=0
-        ).values_list("active_at", flat=True)
-    }
-    today = timezone.localdate(now)
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     saturday = today - timedelta(days=(today.weekday() - 5) % 7)
-    sunday = saturday + timedelta(days=1)
-    if saturday not in days and sunday not in days and today <= sunday:
-        saturday -= timedelta(days=7)  # this weekend is not over: count from the last one
+    weekends = [
+        (saturday - timedelta(weeks=w), saturday - timedelta(weeks=w) + timedelta(days=2))
+        for w in range(STREAK_WEEKS)
+    ]
+    studied = bucketed(
+        PracticeItem.objects.filter(session__learner=learner, active_seconds__gt=0),
+        "session__learner_id",
+        "active_seconds",
+        "active_at",
+        weekends,
+    ).get(learner.pk, [])
+    active = {middle for middle, _mean, _n in studied}
+    middles = [start + (end - start) / 2 for start, end in weekends]
+    if middles[0] not in active and now < weekends[0][1]:
+        middles = middles[1:]  # this weekend is not over: count from the last one
     streak = 0
-    while saturday in days or saturday + timedelta(days=1) in days:
+    for middle in middles:
+        if middle not in active:
+            break
         streak += 1
-        saturday -= timedelta(days=7)
     return streak
 
 

@@ -137,7 +137,7 @@ def _result(request, attempt):
     for item in items:
         item.question_type = types.get_type(item.question.type)
         item.view = item.question_type.learner_view(item.version.payload)
-        item.review_feedback = item.feedback if review and blueprint.review_shows_key else None
+        item.review_feedback = item.feedback() if review and blueprint.review_shows_key else None
         item.review_response = item.response if blueprint.review_shows_answers else None
         item.prefix = f"r{item.position}-"
     ctx = {
@@ -263,7 +263,7 @@ def grade_item(request, pk):
         pk=pk,
     )
     rubric = item.version.payload.get("rubric", [])
-    met = {point["id"] for point in (item.feedback or {}).get("points_met", [])}
+    met = {point["id"] for point in item.feedback().get("points_met", [])}
     form = GradeForm(
         request.POST or None, rubric=rubric, met=met, initial={"comment": item.grade_comment}
     )

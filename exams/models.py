@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from fsrs import Card, Rating, Scheduler
 
 from accounts.models import Level
+from question_bank import types
 
 # An item leaves the wrong-answer notebook after this many right answers in a row.
 NOTEBOOK_MASTERY_STREAK = getattr(settings, "NOTEBOOK_MASTERY_STREAK", 3)
@@ -449,7 +450,6 @@ class AttemptItem(models.Model):
     saved_at = models.DateTimeField(null=True, blank=True)
     flagged = models.BooleanField(default=False)
     fraction = models.FloatField(null=True, blank=True)  # the automatic score
-    feedback = models.JSONField(null=True, blank=True)
     grade_fraction = models.FloatField(null=True, blank=True)  # an instructor's grade wins
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -469,6 +469,11 @@ class AttemptItem(models.Model):
 
     def __str__(self):
         return f"{self.attempt_id}#{self.position}"
+
+    def feedback(self):
+        """The scorer's feedback on the answer (worked out when shown, not stored)."""
+        question_type = types.get_type(self.question.type)
+        return question_type.score(self.version.payload, self.response or {}).feedback
 
     @property
     def final_fraction(self):

@@ -270,9 +270,18 @@ def _finalize_locked(attempt, now):
     for item in items:
         question_type = types.get_type(item.question.type)
         score = question_type.score(item.version.payload, item.response or {})
-        item.fraction, item.feedback = score.fraction, score.feedback
-    AttemptItem.objects.bulk_update(items, ["fraction", "feedback"])
+        item.fraction = score.fraction
+    _store_fractions(items)
     _total(attempt, items)
+
+
+def _store_fractions(items):
+    """One UPDATE per distinct score: a 190-item paper has two or three (0, 1, a partial)."""
+    by_fraction = {}
+    for item in items:
+        by_fraction.setdefault(item.fraction, []).append(item.pk)
+    for fraction, pks in by_fraction.items():
+        AttemptItem.objects.filter(pk__in=pks).update(fraction=fraction)
 
 
 def _total(attempt, items):
@@ -324,8 +333,8 @@ def regrade(question, *, old_version, by):
         score = question_type.score(new_version.payload, item.response or {})
         if score.fraction != item.fraction:
             changed.add(item.attempt_id)
-        item.fraction, item.feedback = score.fraction, score.feedback
-    AttemptItem.objects.bulk_update(items, ["fraction", "feedback"])
+        item.fraction = score.fraction
+    _store_fractions(items)
     for attempt in Attempt.objects.filter(pk__in=changed).select_related("blueprint"):
         _total(attempt, list(attempt.items.select_related("question")))
     return RegradeLog.objects.create(

@@ -208,7 +208,8 @@ def score_distribution(totals, bin_width=10, maximum=100):
 
 
 def mastery(answers, now, half_life_days=HALF_LIFE_DAYS):
-    """How well a learner knows a topic, from their (when, fraction 0..1) answers.
+    """How well a learner knows a topic, from their (when, fraction 0..1) answers, or
+    (when, mean fraction, number of answers) for answers grouped by day.
 
     A time-weighted mean: an answer half_life_days old counts half as much as one given now.
     PRIOR_ANSWERS pseudo-answers at PRIOR_FRACTION are added and do not fade, so a single
@@ -219,14 +220,19 @@ def mastery(answers, now, half_life_days=HALF_LIFE_DAYS):
     """
     weight = 0.0
     weighted_sum = 0.0
-    for when, fraction in answers:
+    count = 0
+    for when, fraction, *times in answers:
+        # (when, mean fraction, n) stands for n answers at that moment: a day's answers
+        # summed in the database weigh the same as the answers one by one.
+        n = times[0] if times else 1
         if not 0 <= fraction <= 1:
             raise ValueError(f"fraction {fraction} is outside 0..1")
-        w = _decay(when, now, half_life_days)
+        w = _decay(when, now, half_life_days) * n
         weight += w
         weighted_sum += w * fraction
+        count += n
     estimate = (PRIOR_ANSWERS * PRIOR_FRACTION + weighted_sum) / (PRIOR_ANSWERS + weight)
-    return {"estimate": estimate, "answers": len(answers), "weight": weight}
+    return {"estimate": estimate, "answers": count, "weight": weight}
 
 
 def readiness(

@@ -1,5 +1,6 @@
 import json
 import secrets
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Level
 from question_bank import types
+from question_bank.images import MAX_IMAGE_BYTES, MAX_SIDE, inspect_image
 from question_bank.importing import MAX_FILE_BYTES, PARSERS
-from question_bank.models import Language, Question, Status, Tag, WorkContent
+from question_bank.models import Language, Question, QuestionAsset, Status, Tag, WorkContent
 
 
 class WorkContentChoiceField(forms.ModelChoiceField):
@@ -22,10 +24,28 @@ def _split_tags(text):
     )
 
 
+# What a box task's payload says about its picture; an upload decides all three.
+_PICTURE_KEYS = ("image", "width", "height")
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An uploaded picture that passed inspect_image, waiting to be stored as an asset."""
+
+    name: str
+    content_type: str
+    width: int
+    height: int
+    sha1: str
+    data: bytes
+
+
 class QuestionForm(forms.ModelForm):
     """Metadata and content of a question. The payload is the type's JSON (documented in
     docs/question-format.md, with an example shown beside the field); the type's own
-    validation names the field of the payload that is wrong."""
+    validation names the field of the payload that is wrong. The editors of the page
+    (static/js/author-payload.js) only write into that JSON, so it stays the one thing
+    the server checks. A box-labeling task also takes its picture here."""
 
     levels_choice = forms.TypedMultipleChoiceField(
         label=_("Levels"),
@@ -44,6 +64,11 @@ class QuestionForm(forms.ModelForm):
         help_text=_("Separate tags with commas."),
     )
     stem = forms.CharField(label=_("Question text"), widget=forms.Textarea(attrs={"rows": 4}))
+    image = forms.FileField(
+        label=_("Picture to label"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
     payload = forms.CharField(
         label=_("Answer and task data (JSON)"),
         widget=forms.Textarea(attrs={"rows": 12, "class": "font-monospace", "spellcheck": "false"}),
@@ -65,9 +90,22 @@ class QuestionForm(forms.ModelForm):
         model = Question
         fields = ["type", "language", "difficulty"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         question = self.instance
+        if question.type != "bounding_box":
+            del self.fields["image"]
+        else:
+            limits = {"mb": MAX_IMAGE_BYTES // 2**20, "side": MAX_SIDE}
+            self.fields["image"].help_text = (
+                _(
+                    "Leave this empty to keep the picture; a new one replaces it. PNG, JPEG or "
+                    "WebP, at most %(mb)s MB and %(side)s pixels on each side."
+                )
+                if question.pk
+                else _("PNG, JPEG or WebP, at most %(mb)s MB and %(side)s pixels on each side.")
+            ) % limits
         if question.pk:
             self.fields["type"].disabled = True
             version = question.latest_version
@@ -96,6 +134,15 @@ class QuestionForm(forms.ModelForm):
             raise ValidationError(_("The payload must be a JSON object."), code="not_an_object")
         return payload
 
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            return None
+        # One byte past the limit is enough for inspect_image to refuse a huge file.
+        data = upload.read(MAX_IMAGE_BYTES + 1)
+        content_type, width, height, sha1 = inspect_image(data)
+        return Picture(upload.name[-120:], content_type, width, height, sha1, data)
+
     def clean_tags_text(self):
         tags = _split_tags(self.cleaned_data["tags_text"])
         if any(len(tag) > 40 for tag in tags):
@@ -106,22 +153,48 @@ class QuestionForm(forms.ModelForm):
         cleaned = super().clean()
         type_key = cleaned.get("type") or self.instance.type
         payload = cleaned.get("payload")
+        if type_key == "bounding_box" and payload is not None:
+            payload = cleaned["payload"] = self._with_picture(payload, cleaned.get("image"))
         if type_key and payload is not None:
             try:
                 cleaned["payload"] = types.get_type(type_key).validate_payload(payload)
             except ValidationError as error:
-                self.add_error(
-                    "payload",
-                    ValidationError(
-                        # Each message names the field of the payload it is about.
-                        [
-                            message
-                            for messages in error.message_dict.values()
-                            for message in messages
-                        ]
-                    ),
-                )
+                problems = error.message_dict
+                if "image" in self.errors:
+                    # The picture field already says what is wrong with the picture.
+                    problems = {k: v for k, v in problems.items() if k not in _PICTURE_KEYS}
+                if problems:
+                    self.add_error(
+                        "payload",
+                        ValidationError(
+                            # Each message names the field of the payload it is about.
+                            [message for messages in problems.values() for message in messages]
+                        ),
+                    )
         return cleaned
+
+    def _with_picture(self, payload, picture):
+        """The payload with the picture's reference and size: those of a new upload (what
+        the JSON says about them does not count), else those the JSON names."""
+        if picture is not None:
+            return {
+                **payload,
+                "image": picture.sha1,
+                "width": picture.width,
+                "height": picture.height,
+            }
+        if "image" not in payload and self.instance.pk:
+            previous = self.instance.latest_version.payload
+            payload = {key: previous[key] for key in _PICTURE_KEYS} | payload
+        if "image" not in self.errors and not (
+            isinstance(payload.get("image"), str)
+            and QuestionAsset.objects.visible_to(self.user).filter(sha1=payload["image"]).exists()
+        ):
+            self.add_error(
+                "image",
+                ValidationError(_("Upload the picture to label."), code="no_image"),
+            )
+        return payload
 
     def save(self, *, user):
         question = super().save(commit=False)
@@ -134,6 +207,19 @@ class QuestionForm(forms.ModelForm):
             question.status = Status.DRAFT
             question.key = question.key or _new_key(user)
         question.save()
+        picture = self.cleaned_data.get("image")
+        if picture is not None:
+            QuestionAsset.objects.get_or_create(
+                center=user.center,
+                sha1=picture.sha1,
+                defaults={
+                    "name": picture.name,
+                    "content_type": picture.content_type,
+                    "width": picture.width,
+                    "height": picture.height,
+                    "data": picture.data,
+                },
+            )
         question.save_content(
             stem=self.cleaned_data["stem"].strip(),
             payload=self.cleaned_data["payload"],

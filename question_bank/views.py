@@ -13,6 +13,7 @@ from question_bank import types
 from question_bank.exporting import WRITERS, XLSX, export_bank, write_export
 from question_bank.formats import native, spreadsheet
 from question_bank.forms import BankFilterForm, BulkActionForm, ImportForm, QuestionForm
+from question_bank.images import MAX_IMAGE_BYTES, MAX_SIDE
 from question_bank.importing import Defaults, apply_import, plan_import, read_bank_file
 from question_bank.models import (
     Language,
@@ -191,8 +192,20 @@ def question_edit(request, pk):
     return _question_form(request, question)
 
 
+# The editor of static/js/author-payload.js that suits each type; the others keep the JSON.
+PAYLOAD_EDITORS = {
+    "true_false": "true_false",
+    "single_choice": "choice",
+    "multiple_choice": "choice",
+    "bounding_box": "boxes",
+    "span_labeling": "spans",
+}
+
+
 def _question_form(request, question):
-    form = QuestionForm(request.POST or None, instance=question)
+    form = QuestionForm(
+        request.POST or None, request.FILES or None, instance=question, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             question = form.save(user=request.user)
@@ -205,6 +218,12 @@ def _question_form(request, question):
         "question": question,
         "question_type": types.get_type(question.type),
         "example": _example_payload(question.type),
+        "editor": PAYLOAD_EDITORS.get(question.type),
+        "image_limits": {
+            "bytes": MAX_IMAGE_BYTES,
+            "megabytes": MAX_IMAGE_BYTES // 2**20,
+            "side": MAX_SIDE,
+        },
     }
     return render(request, "question_bank/question_form.html", ctx)
 

@@ -4,6 +4,7 @@
 // whole answer lives as JSON in one hidden input, in image pixels with one decimal, so the
 // form posts it like any other field; an "input" event after every change tells autosave.
 // Every string shown comes from the template (data-label-*), so it can be translated.
+// The question form uses the same widget to draw the gold boxes (data-author).
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const COLOURS = 8; // .wc-0 … .wc-7 in widgets.css
@@ -53,7 +54,9 @@ class BoxWidget {
     this.height = Number(root.dataset.height);
     this.readonly = root.hasAttribute("data-readonly");
     this.svg = root.querySelector(".box-surface");
-    this.input = root.querySelector('input[name="boxes"]');
+    // On the question form (data-author) the boxes are the gold ones: their field has no
+    // name, so it is not posted, and author-payload.js copies it into the task data.
+    this.input = root.querySelector(root.hasAttribute("data-author") ? "input.widget-value" : 'input[name="boxes"]');
     this.classButtons = [...root.querySelectorAll(".box-class-btn")];
     this.classes = readJson(root.dataset.classes) ?? this.classButtons.map((b) => b.dataset.class);
     this.caption = root.querySelector(".box-class-caption");

@@ -7,6 +7,7 @@
 // The whole answer lives as JSON in one hidden input; an "input" event after every change
 // tells autosave. After marking, data-feedback draws found, missed and wrong spans instead.
 // Every string shown comes from the template (data-label-*), so it can be translated.
+// The question form uses the same widget to mark the gold spans (data-author).
 
 const COLOURS = 8; // .wc-0 … .wc-7 in widgets.css
 const MODE_KEY = "span-widget-mode";
@@ -45,7 +46,9 @@ class SpanWidget {
         anchor: null,
       };
     });
-    this.input = root.querySelector('input[name="spans"]');
+    // On the question form (data-author) the spans are the gold ones: their field has no
+    // name, so it is not posted, and author-payload.js copies it into the task data.
+    this.input = root.querySelector(root.hasAttribute("data-author") ? "input.widget-value" : 'input[name="spans"]');
     this.feedback = readJson(root.dataset.feedback);
     // The template fills in the saved answer; read-only, the field is there but disabled.
     this.spans = this.parse(this.input?.value);

@@ -1,0 +1,63 @@
+"""Benchmark of mock exams: opening the 190-item level-3 theory paper, an autosave, and
+handing the paper in. Measures; asserts nothing.
+
+    python -m benchmarks.exam
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench python -m benchmarks.exam
+"""
+
+import io
+import statistics
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from benchmarks.common import fresh_database, measure, timed
+from exams.models import Attempt, Blueprint
+
+
+def main():
+    fresh_database()
+    call_command("load_starter_bank", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("load_default_blueprints", stdout=io.StringIO(), stderr=io.StringIO())
+    learner = User.objects.get(username="learner")
+    blueprint = Blueprint.objects.get(key="default-l3-theory")
+    client = Client(headers={"accept-language": "zh-hans"})
+    client.force_login(learner)
+
+    client.post(f"/exams/{blueprint.pk}/start/")
+    attempt = Attempt.objects.get(learner=learner, submitted_at__isnull=True)
+    print(f"paper: {attempt.items.count()} items")
+    measure("open the 190-item theory paper", lambda: client.get(attempt.get_absolute_url()))
+    seqs = iter(range(1, 1000))
+    measure(
+        "autosave one answer",
+        lambda: client.post(
+            f"/exams/attempts/{attempt.pk}/save/",
+            {"position": 3, "seq": next(seqs), "choice": 1},
+            headers={"accept": "application/json"},
+        ),
+        repeat=30,
+    )
+
+    times, counts = [], []
+    for _ in range(10):
+        Attempt.objects.filter(learner=learner).delete()
+        client.post(f"/exams/{blueprint.pk}/start/")
+        attempt = Attempt.objects.get(learner=learner, submitted_at__isnull=True)
+        with CaptureQueriesContext(connection) as queries:
+            seconds, _response = timed(
+                lambda a=attempt: client.post(f"/exams/attempts/{a.pk}/submit/")
+            )
+        times.append(seconds * 1000)
+        counts.append(len(queries))
+    print(
+        f"[{connection.vendor}] {'hand in the 190-item paper (scores all items)':55} median "
+        f"{statistics.median(times):6.1f} ms, max {max(times):6.1f} ms, {counts[-1]} queries"
+    )
+
+
+if __name__ == "__main__":
+    main()
