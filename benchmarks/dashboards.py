@@ -13,7 +13,7 @@ from django.test import Client
 
 from accounts.models import Role, TrainingCenter, User
 from benchmarks.common import fresh_database, measure, timed
-from exams.models import AttemptItem
+from exams.models import Attempt, AttemptItem, PracticeItem
 
 
 def main():
@@ -22,24 +22,37 @@ def main():
     parser.add_argument("--learners", type=int, default=5000)
     parser.add_argument("--attempts", type=int, default=100_000)
     parser.add_argument("--items-per-attempt", type=int, default=50)
-    args = parser.parse_args()
-    fresh_database()
-    call_command("load_starter_bank", stdout=io.StringIO(), stderr=io.StringIO())
-    call_command("load_default_blueprints", stdout=io.StringIO(), stderr=io.StringIO())
-    seconds, _ = timed(
-        lambda: call_command(
-            "generate_benchmark_data",
-            centers=args.centers,
-            learners=args.learners,
-            attempts=args.attempts,
-            items_per_attempt=args.items_per_attempt,
-            stdout=io.StringIO(),
-        )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the data a previous run generated, generate nothing",
     )
-    print(f"generated in {seconds:.0f} s: {AttemptItem.objects.count()} answers in attempts")
+    args = parser.parse_args()
+    if not args.reuse:
+        fresh_database()
+        call_command("load_starter_bank", stdout=io.StringIO(), stderr=io.StringIO())
+        call_command("load_default_blueprints", stdout=io.StringIO(), stderr=io.StringIO())
+        seconds, _ = timed(
+            lambda: call_command(
+                "generate_benchmark_data",
+                centers=args.centers,
+                learners=args.learners,
+                attempts=args.attempts,
+                items_per_attempt=args.items_per_attempt,
+                stdout=io.StringIO(),
+            )
+        )
+        print(f"generated in {seconds:.0f} s")
+    print(
+        f"data: {Attempt.objects.count()} papers, {AttemptItem.objects.count()} answers in "
+        f"papers, {PracticeItem.objects.count()} practice answers, "
+        f"{User.objects.filter(role=Role.LEARNER).count()} learners"
+    )
 
     center = TrainingCenter.objects.get(name="基准培训中心 00")
-    admin = User.objects.create(username="bench-admin", role=Role.CENTER_ADMIN, center=center)
+    admin, _created = User.objects.get_or_create(
+        username="bench-admin", defaults={"role": Role.CENTER_ADMIN, "center": center}
+    )
     learner = User.objects.filter(center=center, role=Role.LEARNER).first()
     staff, own = Client(), Client()
     staff.force_login(admin)

@@ -6,6 +6,8 @@
 // Every string shown comes from the template (data-label-*), so it can be translated.
 // The question form uses the same widget to draw the gold boxes (data-author).
 
+import { startWidgets } from "./widget-start.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 const COLOURS = 8; // .wc-0 … .wc-7 in widgets.css
 const TAP_SLOP = 6; // screen pixels: a shorter drag is a tap
@@ -18,7 +20,6 @@ const NUDGE_PAUSE = 1500; // ms: arrow presses closer together than this undo as
 const CORNERS = { nw: [0, 0], ne: [1, 0], sw: [0, 1], se: [1, 1] };
 const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
-const started = new WeakSet();
 
 // Fingers on the screen, wherever they are: a second finger means a pinch, not a drawing.
 // A primary pointer starts a new gesture, so a lost pointerup cannot leave one behind.
@@ -34,17 +35,6 @@ window.addEventListener(
 );
 for (const type of ["pointerup", "pointercancel"]) {
   window.addEventListener(type, (event) => touches.delete(event.pointerId), true);
-}
-
-export function init(root = document) {
-  const found = [...root.querySelectorAll(".box-widget")];
-  if (root.matches?.(".box-widget")) found.unshift(root);
-  for (const element of found) {
-    if (!started.has(element)) {
-      started.add(element);
-      new BoxWidget(element);
-    }
-  }
 }
 
 class BoxWidget {
@@ -591,5 +581,6 @@ function round1(value) {
   return Math.round(value * 10) / 10;
 }
 
+
+export const init = startWidgets(".box-widget", BoxWidget);
 init();
-document.addEventListener("item:loaded", (event) => init(event.detail?.root ?? event.target));

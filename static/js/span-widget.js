@@ -9,22 +9,12 @@
 // Every string shown comes from the template (data-label-*), so it can be translated.
 // The question form uses the same widget to mark the gold spans (data-author).
 
+import { startWidgets } from "./widget-start.js";
+
 const COLOURS = 8; // .wc-0 … .wc-7 in widgets.css
 const MODE_KEY = "span-widget-mode";
 const FEEDBACK_KINDS = ["matched", "missed", "spurious"];
 
-const started = new WeakSet();
-
-export function init(root = document) {
-  const found = [...root.querySelectorAll(".span-widget")];
-  if (root.matches?.(".span-widget")) found.unshift(root);
-  for (const element of found) {
-    if (!started.has(element)) {
-      started.add(element);
-      new SpanWidget(element);
-    }
-  }
-}
 
 class SpanWidget {
   constructor(root) {
@@ -527,5 +517,6 @@ function button(className, index) {
   return element;
 }
 
+
+export const init = startWidgets(".span-widget", SpanWidget);
 init();
-document.addEventListener("item:loaded", (event) => init(event.detail?.root ?? event.target));
