@@ -9,13 +9,15 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+# Pages link their static files without a collectstatic manifest, as in the tests.
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 
 def fresh_database():
     """Migrate an empty database with the demo accounts; returns the database's name."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     if "question_bank_question" in connection.introspection.table_names():
         call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
