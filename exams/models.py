@@ -1,3 +1,4 @@
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -423,7 +424,8 @@ class Attempt(models.Model):
         return self.submitted_at is None
 
     def remaining_seconds(self, now=None):
-        return max(0, int((self.deadline - (now or timezone.now())).total_seconds()))
+        # Rounded up, so that a page counting down reaches zero at the deadline, not before.
+        return max(0, math.ceil((self.deadline - (now or timezone.now())).total_seconds()))
 
     def accepts_saves(self, now=None):
         """Saves are taken until the deadline plus a grace that absorbs network lag."""
