@@ -17,6 +17,7 @@ from question_bank.models import VocationalFunction
 THEORY_SHARE = 0.30  # the training courses' split: 30% theory, 70% practice
 MASTERY_WINDOW = timedelta(days=120)
 STREAK_WEEKS = 26
+MIN_ANSWERS_PER_DAY = 10  # a practice day counts towards readiness from this many answers
 
 
 def week_start(now):
@@ -138,8 +139,11 @@ def practice_days(learner, now, days=30):
         "answered_at",
         day_buckets(now, days),
     )
+    # A day of a few answers says little about a 100-point paper: only fuller days count.
     return {
-        category: sorted((middle, 100 * mean) for middle, mean, _n in days_)
+        category: sorted(
+            (middle, 100 * mean) for middle, mean, n in days_ if n >= MIN_ANSWERS_PER_DAY
+        )
         for category, days_ in by_category.items()
     }
 

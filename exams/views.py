@@ -98,7 +98,9 @@ def _dashboard_context(learner):
             f"{reverse('exams:practice_start')}?scope=f:{function.code}",
         )
         for function, m in data["mastery"]
+        if m["answers"]
     ]
+    unpractised = [function for function, m in data["mastery"] if not m["answers"]]
     series = [
         (
             str(Paper(paper).label),
@@ -114,6 +116,7 @@ def _dashboard_context(learner):
         "split": split,
         "overall_split": overall_split,
         "mastery_rows": mastery_rows,
+        "unpractised": unpractised,
         "series": series,
         "readiness": readiness,
     }

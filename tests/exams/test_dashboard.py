@@ -143,3 +143,23 @@ def test_the_dashboard_page_renders_with_no_data(cast, client_for):
     page = client_for(cast.learner).get("/").content.decode()
     assert "No mock exam yet." in page
     assert "Start with 20 minutes of practical tasks" in page
+
+
+def test_a_few_practice_answers_do_not_make_a_readiness_estimate(cast):
+    question = make_question(language="en")
+    now = timezone.now()
+    for _ in range(3):
+        _practise(cast.learner, question, fraction=0.0, seconds=30, when=now)
+    assert (
+        dashboard.learner_dashboard(cast.learner, now)["readiness"]["theory"]["probability"] is None
+    )
+    for _ in range(7):  # ten answers in a day: now it counts
+        _practise(cast.learner, question, fraction=0.0, seconds=30, when=now)
+    theory = dashboard.learner_dashboard(cast.learner, now)["readiness"]["theory"]
+    assert theory["source"] == "practice" and theory["probability"] < 0.25
+
+
+def test_unpractised_functions_are_listed_not_charted(cast, client_for):
+    page = client_for(cast.learner).get("/")
+    assert page.context["mastery_rows"] == []
+    assert "Not practised yet" in page.content.decode()
