@@ -7,7 +7,6 @@ from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,12 +14,9 @@ from accounts.permissions import GRADE, MANAGE_BLUEPRINTS, PRACTISE, capability_
 from exams import papers
 from exams.forms import BlueprintForm, GradeForm, SectionFormSet
 from exams.models import GRACE, Attempt, AttemptItem, Blueprint, Paper
+from exams.views import wants_json
 from question_bank import types
-from question_bank.models import Question, QuestionVersion
-
-
-def _language():
-    return "en" if (get_language() or "").startswith("en") else "zh-hans"
+from question_bank.models import Language, Question, QuestionVersion
 
 
 def _attempt_for_learner(request, pk):
@@ -48,7 +44,7 @@ def paper_list(request):
 def paper_start(request, pk):
     blueprint = get_object_or_404(Blueprint.objects.open_to(request.user), pk=pk)
     try:
-        attempt = papers.start(blueprint, request.user, language=_language())
+        attempt = papers.start(blueprint, request.user, language=Language.current())
     except papers.PaperProblem as problem:
         messages.error(request, str(problem))
         return redirect("exams:papers")
@@ -81,13 +77,13 @@ def attempt_save(request, pk):
     try:
         item, attempt = papers.save(pk, request.user, request.POST)
     except papers.SaveRefused as refusal:
-        if request.headers.get("Accept", "").startswith("application/json"):
+        if wants_json(request):
             return JsonResponse({"error": str(refusal), **refusal.extra}, status=refusal.status)
         if refusal.status == 404:
             raise Http404 from None
         messages.error(request, str(refusal))
         return redirect("exams:attempt", pk=pk)
-    if request.headers.get("Accept", "").startswith("application/json"):
+    if wants_json(request):
         return JsonResponse(
             {
                 "saved": True,

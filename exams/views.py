@@ -5,21 +5,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Cohort, Role, User
+from accounts.models import Cohort, Level, Role, User
 from accounts.permissions import PRACTISE, VIEW_COHORTS, capability_required
 from exams import dashboard, practice, progress
 from exams.forms import NoteForm, ReportForm, StartPracticeForm
 from exams.models import Paper, PracticeItem, PracticeSession, QuestionState
 from question_bank import types
-from question_bank.models import ProblemReport, VocationalFunction
-
-
-def _language():
-    return "en" if (get_language() or "").startswith("en") else "zh-hans"
+from question_bank.models import Language, ProblemReport, VocationalFunction
 
 
 def _session_for_learner(request, pk):
@@ -39,12 +34,12 @@ def _item_of(session, position):
     return item
 
 
-def _wants_json(request):
+def wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
 def _refuse(request, message, status=400):
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"error": message}, status=status)
     return HttpResponseBadRequest(message)
 
@@ -135,7 +130,7 @@ def practice_start(request):
     form = StartPracticeForm(
         request.POST or None,
         initial={
-            "level": request.GET.get("level") or request.user.target_level,
+            "level": _chosen_level(request.GET.get("level"), request.user.target_level),
             "scope": request.GET.get("scope", ""),
             "mode": request.GET.get("mode", "smart"),
         },
@@ -148,7 +143,7 @@ def practice_start(request):
             size=form.cleaned_data["size"],
             marking=form.cleaned_data["marking"],
             read_mode=form.cleaned_data["read_mode"],
-            language=_language(),
+            language=Language.current(),
             level=form.cleaned_data["level"],
             function=function,
             work_content=work_content,
@@ -160,20 +155,30 @@ def practice_start(request):
             )
         else:
             return redirect(session)
-    level = form["level"].value()
     ctx = {
         "form": form,
-        "scopes": _scopes_with_counts(request.user, int(level or request.user.target_level)),
+        "scopes": _scopes_with_counts(
+            request.user, _chosen_level(form["level"].value(), request.user.target_level)
+        ),
         "unfinished": PracticeSession.objects.unfinished().filter(learner=request.user).first(),
         "due": QuestionState.objects.due().filter(learner=request.user).count(),
     }
     return render(request, "exams/practice_start.html", ctx)
 
 
+def _chosen_level(value, default):
+    """The level asked for if it is one of the standard's, else the learner's own."""
+    try:
+        level = int(value)
+    except (TypeError, ValueError):
+        return default
+    return level if level in Level.values else default
+
+
 def _scopes_with_counts(learner, level):
     """The functions and work contents of a level, each with how many questions it has and
     how many of them the learner has answered: two aggregate queries."""
-    questions = practice.candidate_questions(learner, language=_language(), level=level)
+    questions = practice.candidate_questions(learner, language=Language.current(), level=level)
     available = dict(questions.values_list("work_content").annotate(n=Count("pk")))
     done = dict(
         QuestionState.objects.filter(learner=learner, question__in=questions)
@@ -217,7 +222,7 @@ def practice_review(request):
         mode=PracticeSession.Mode.REVIEW,
         size=0,
         marking=PracticeSession.Marking.INSTANT,
-        language=_language(),
+        language=Language.current(),
     )
     if session is None:
         messages.info(request, _("No review is due today. Well done!"))
@@ -295,7 +300,7 @@ def practice_answer(request, pk, position):
         score = practice.answer(item, request.POST, seconds=seconds)
     except practice.AnswerRefused as refusal:
         return _refuse(request, str(refusal))
-    if not _wants_json(request):
+    if not wants_json(request):
         return redirect("exams:practice_item", pk=session.pk, position=position)
     body = _item_body(session, item)
     data = {"saved": True, "position": position, "marked": body["marked"]}
@@ -361,7 +366,7 @@ def practice_mark(request, pk, position):
         messages.success(request, _("Thank you: your instructors will look at it."))
     else:
         return _refuse(request, _("Unknown action."))
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"saved": True, "flagged": item.flagged})
     return redirect("exams:practice_item", pk=session.pk, position=position)
 

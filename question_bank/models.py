@@ -18,6 +18,11 @@ class Language(models.TextChoices):
     CHINESE = "zh-hans", "简体中文"
     ENGLISH = "en", "English"
 
+    @classmethod
+    def current(cls):
+        """The language of questions that matches the interface's language."""
+        return cls.ENGLISH if (get_language() or "").startswith("en") else cls.CHINESE
+
 
 def _in_current_language(chinese, english):
     return english if (get_language() or "").startswith("en") and english else chinese

@@ -111,6 +111,9 @@ def bulk_action(request):
         return redirect("question_bank:bank")
     action, selected = form.cleaned_data["action"], form.cleaned_data["selected"]
     done = 0
+    tag = None
+    if action == "tag":
+        tag, _created = Tag.objects.get_or_create(name=form.cleaned_data["tag"].strip())
     with transaction.atomic():
         for question in selected.select_related("latest_version"):
             if action == "submit" and question.status == Status.DRAFT:
@@ -122,7 +125,6 @@ def bulk_action(request):
                 question.status = Status.RETIRED
                 question.save(update_fields=["status", "updated"])
             elif action == "tag":
-                tag, _created = Tag.objects.get_or_create(name=form.cleaned_data["tag"].strip())
                 question.tags.add(tag)
             else:
                 continue

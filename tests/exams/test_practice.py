@@ -330,3 +330,12 @@ def test_pages_run_a_constant_number_of_queries(
         _answer(client, session, 3, 0)
     with django_assert_max_num_queries(8):
         client.get("/notebook/")
+
+
+@pytest.mark.parametrize("level", ["abc", "9", ""])
+def test_a_strange_level_in_the_address_falls_back_to_the_learners_own(
+    cast, bank, client_for, level
+):
+    response = client_for(cast.learner).get(f"/practice/?level={level}")
+    assert response.status_code == 200
+    assert response.context["form"]["level"].value() == cast.learner.target_level
