@@ -6,7 +6,7 @@
 // Every string shown comes from the template (data-label-*), so it can be translated.
 // The question form uses the same widget to draw the gold boxes (data-author).
 
-import { startWidgets } from "./widget-start.js";
+import { renderItemList, startWidgets } from "./widget-common.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const COLOURS = 8; // .wc-0 … .wc-7 in widgets.css
@@ -507,42 +507,20 @@ class BoxWidget {
 
   renderList() {
     if (!this.list) return;
-    // The list is drawn afresh; keep the keyboard focus on the same row (or the next one).
-    const focused = this.list.contains(document.activeElement) ? document.activeElement : null;
-    const focus = focused && { index: Number(focused.dataset.index), role: focused.className };
-    const rows = this.boxes.map((box, i) => {
-      const row = document.createElement("li");
-      row.className = `box-item wc-${this.colour(box.class)}${i === this.selected ? " is-selected" : ""}`;
-      const name = `${this.text("box", { n: i + 1 })} · ${box.class}`;
-      const swatch = document.createElement("span");
-      swatch.className = "swatch";
-      swatch.setAttribute("aria-hidden", "true");
-      if (this.readonly) {
-        row.append(swatch, name);
-        return row;
-      }
-      const pick = button("btn box-item-pick", i);
-      pick.setAttribute("aria-pressed", String(i === this.selected));
-      pick.append(swatch, name);
-      const remove = button("btn box-item-delete", i);
-      remove.textContent = this.text("delete");
-      remove.setAttribute("aria-label", this.text("deleteBox", { n: i + 1 }));
-      row.append(pick, remove);
-      return row;
+    renderItemList(this.list, this.boxes, {
+      kind: "box",
+      selected: this.selected,
+      readonly: this.readonly,
+      colour: (box) => this.colour(box.class),
+      name: (box, i) => `${this.text("box", { n: i + 1 })} · ${box.class}`,
+      removeClass: "box-item-delete",
+      removeText: this.text("delete"),
+      removeLabel: (_box, i) => this.text("deleteBox", { n: i + 1 }),
+      emptyText: this.text("empty"),
+      fallbackFocus: this.svg,
     });
-    if (!rows.length) {
-      const empty = document.createElement("li");
-      empty.className = "box-empty";
-      empty.textContent = this.text("empty");
-      rows.push(empty);
-    }
-    this.list.replaceChildren(...rows);
-    if (focus) {
-      const buttons = [...this.list.querySelectorAll("button")].filter((b) => b.className === focus.role);
-      const next = buttons[Math.min(focus.index, buttons.length - 1)];
-      (next || this.svg).focus();
-    }
   }
+
 }
 
 function readJson(text) {
@@ -560,13 +538,6 @@ function svgElement(name, attributes = {}, text) {
   return element;
 }
 
-function button(className, index) {
-  const element = document.createElement("button");
-  element.type = "button";
-  element.className = className;
-  element.dataset.index = index;
-  return element;
-}
 
 function textWidth(text) {
   // In ems: a CJK character is about one em wide, a Latin letter or digit about 0.6.

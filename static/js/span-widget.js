@@ -9,7 +9,7 @@
 // Every string shown comes from the template (data-label-*), so it can be translated.
 // The question form uses the same widget to mark the gold spans (data-author).
 
-import { startWidgets } from "./widget-start.js";
+import { renderItemList, startWidgets } from "./widget-common.js";
 
 const COLOURS = 8; // .wc-0 … .wc-7 in widgets.css
 const MODE_KEY = "span-widget-mode";
@@ -462,43 +462,24 @@ class SpanWidget {
       this.list.hidden = true;
       return;
     }
-    const focused = this.list.contains(document.activeElement) ? document.activeElement : null;
-    const focus = focused && { index: Number(focused.dataset.index), role: focused.className };
-    const rows = this.spans.map((span, i) => {
-      const text = this.texts.find((t) => t.id === span.text_id);
-      const row = document.createElement("li");
-      row.className = `span-item wc-${this.colour(span.type)}${i === this.selected ? " is-selected" : ""}`;
-      const swatch = document.createElement("span");
-      swatch.className = "swatch";
-      swatch.setAttribute("aria-hidden", "true");
-      const where = this.texts.length > 1 ? `${this.text("textN", { n: text.n + 1 })} · ` : "";
-      const name = `${where}${span.type} · ${this.slice(text, span.start, span.end)}`;
-      if (this.readonly) {
-        row.append(swatch, name);
-        return row;
-      }
-      const pick = button("btn span-item-pick", i);
-      pick.setAttribute("aria-pressed", String(i === this.selected));
-      pick.append(swatch, name);
-      const remove = button("btn span-item-remove", i);
-      remove.textContent = this.text("remove");
-      remove.setAttribute("aria-label", this.text("removeSpan", this.describe(span)));
-      row.append(pick, remove);
-      return row;
+    renderItemList(this.list, this.spans, {
+      kind: "span",
+      selected: this.selected,
+      readonly: this.readonly,
+      colour: (span) => this.colour(span.type),
+      name: (span) => {
+        const text = this.texts.find((t) => t.id === span.text_id);
+        const where = this.texts.length > 1 ? `${this.text("textN", { n: text.n + 1 })} · ` : "";
+        return `${where}${span.type} · ${this.slice(text, span.start, span.end)}`;
+      },
+      removeClass: "span-item-remove",
+      removeText: this.text("remove"),
+      removeLabel: (span) => this.text("removeSpan", this.describe(span)),
+      emptyText: this.text("empty"),
+      fallbackFocus: this.texts[0]?.el,
     });
-    if (!rows.length) {
-      const empty = document.createElement("li");
-      empty.className = "span-empty";
-      empty.textContent = this.text("empty");
-      rows.push(empty);
-    }
-    this.list.replaceChildren(...rows);
-    if (focus) {
-      const buttons = [...this.list.querySelectorAll("button")].filter((b) => b.className === focus.role);
-      const next = buttons[Math.min(focus.index, buttons.length - 1)];
-      (next || this.texts[0]?.el)?.focus();
-    }
   }
+
 }
 
 function readJson(text) {
@@ -509,13 +490,6 @@ function readJson(text) {
   }
 }
 
-function button(className, index) {
-  const element = document.createElement("button");
-  element.type = "button";
-  element.className = className;
-  element.dataset.index = index;
-  return element;
-}
 
 
 export const init = startWidgets(".span-widget", SpanWidget);
