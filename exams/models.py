@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -485,6 +486,51 @@ class AttemptItem(models.Model):
     def earned(self):
         fraction = self.final_fraction
         return None if fraction is None else float(self.points) * fraction
+
+
+class FunctionScoreQuerySet(models.QuerySet):
+    def rebuild(self, attempt_ids):
+        """Work these attempts' rows out again from their items' final fractions (an
+        instructor's grade wins over the automatic score; items still waiting count nowhere)."""
+        attempt_ids = list(attempt_ids)
+        self.filter(attempt_id__in=attempt_ids).delete()
+        sums = (
+            AttemptItem.objects.filter(attempt_id__in=attempt_ids)
+            .alias(final=Coalesce("grade_fraction", "fraction"))
+            .filter(final__isnull=False)
+            .values("attempt_id", "paper", function_id=models.F("question__function_id"))
+            .annotate(total=models.Sum("final"), answers=models.Count("pk"))
+            .order_by()
+        )
+        self.bulk_create([self.model(**row) for row in sums], batch_size=2000)
+
+
+class FunctionScore(models.Model):
+    """An attempt's marked answers summed per vocational function and paper.
+
+    The center's weakness map reads these instead of every answer of every paper (about 50
+    rows per paper become 5); `papers` rebuilds an attempt's rows whenever its score changes.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="function_scores")
+    function = models.ForeignKey(
+        "question_bank.VocationalFunction", on_delete=models.CASCADE, related_name="+"
+    )
+    paper = models.CharField(max_length=10, choices=Paper)
+    answers = models.PositiveIntegerField()  # marked answers
+    total = models.FloatField()  # the sum of their final fractions
+
+    objects = FunctionScoreQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "function", "paper"], name="unique_function_score"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.attempt_id} · {self.function_id} · {self.paper}"
 
 
 class RegradeLog(models.Model):

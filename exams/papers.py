@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exams.models import GRACE, Attempt, AttemptItem, PracticeItem, RegradeLog
+from exams.models import GRACE, Attempt, AttemptItem, FunctionScore, PracticeItem, RegradeLog
 from question_bank import types
 from question_bank.models import Question
 from question_bank.types.base import InvalidResponse
@@ -301,6 +301,7 @@ def _total(attempt, items):
         attempt.status = Attempt.Status.DONE
         attempt.passed = all(points >= attempt.blueprint.pass_mark for points in parts.values())
     attempt.save()
+    FunctionScore.objects.rebuild([attempt.pk])
 
 
 @transaction.atomic

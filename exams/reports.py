@@ -16,12 +16,12 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Coalesce, TruncDate, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Level, Role
-from exams.models import Attempt, AttemptItem, Paper, PracticeItem, RealExamResult
+from exams.models import Attempt, FunctionScore, Paper, PracticeItem, RealExamResult
 from exams.stats import pass_rate
 from question_bank.models import VocationalFunction
 
@@ -237,7 +237,7 @@ def weakness_map(filters, cohorts):
     sums = defaultdict(lambda: [0.0, 0])
     for answers in (_practice_answers(filters), _mock_answers(filters)):
         for row in answers:
-            cell = sums[(row["function"], row.get("cohort", filters.cohort_id))]
+            cell = sums[(row["function_pk"], row.get("cohort", filters.cohort_id))]
             cell[0] += row["total"]
             cell[1] += row["answers"]
     functions = VocationalFunction.objects.all()
@@ -258,7 +258,7 @@ def weakness_map(filters, cohorts):
 def _group(filters, function, cohort):
     """Group by function, and by cohort unless one cohort is chosen (it is then the only
     column, and grouping by the joined cohorts would bring in the learners' other ones)."""
-    group = {"function": F(function)}
+    group = {"function_pk": F(function)}
     if not filters.cohort_id:
         group["cohort"] = F(cohort)
     return group
@@ -288,27 +288,22 @@ def _practice_answers(filters):
 
 
 def _mock_answers(filters):
-    items = (
-        AttemptItem.objects.filter(
-            attempt__learner__center_id=filters.center_id,
-            attempt__learner__role=Role.LEARNER,
-            attempt__submitted_at__gte=_moment(filters.start),
-            attempt__submitted_at__lt=_moment(filters.end + timedelta(days=1)),
-        )
-        .alias(final=Coalesce("grade_fraction", "fraction"))
-        .filter(final__isnull=False)
+    # The per-function sums kept for each marked paper, not its answers (ten times fewer rows).
+    scores = FunctionScore.objects.filter(
+        attempt__learner__center_id=filters.center_id,
+        attempt__learner__role=Role.LEARNER,
+        attempt__submitted_at__gte=_moment(filters.start),
+        attempt__submitted_at__lt=_moment(filters.end + timedelta(days=1)),
     )
     if filters.level:
-        items = items.filter(
-            Q(question__function__level=filters.level) | Q(question__function__level__isnull=True)
-        )
+        scores = scores.filter(Q(function__level=filters.level) | Q(function__level__isnull=True))
     if filters.paper:
-        items = items.filter(paper=filters.paper)
+        scores = scores.filter(paper=filters.paper)
     if filters.cohort_id:
-        items = items.filter(attempt__learner__cohorts=filters.cohort_id)
+        scores = scores.filter(attempt__learner__cohorts=filters.cohort_id)
     return (
-        items.values(**_group(filters, "question__function_id", "attempt__learner__cohorts"))
-        .annotate(total=Sum("final"), answers=Count("pk"))
+        scores.values(**_group(filters, "function_id", "attempt__learner__cohorts"))
+        .annotate(total=Sum("total"), answers=Sum("answers"))
         .order_by()
     )
 

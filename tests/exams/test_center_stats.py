@@ -40,6 +40,7 @@ from exams.models import (
     AttemptItem,
     Blueprint,
     BlueprintSection,
+    FunctionScore,
     PracticeItem,
     PracticeSession,
     RealExamResult,
@@ -96,7 +97,7 @@ def practise(learner, question, fraction, when, position=[0]):  # noqa: B006
 
 def answer_in_paper(attempt, question, fraction, grade_fraction=None):
     section = attempt.blueprint.sections.first()
-    return AttemptItem.objects.create(
+    item = AttemptItem.objects.create(
         attempt=attempt,
         position=attempt.items.count(),
         section=section,
@@ -107,6 +108,8 @@ def answer_in_paper(attempt, question, fraction, grade_fraction=None):
         fraction=fraction,
         grade_fraction=grade_fraction,
     )
+    FunctionScore.objects.rebuild([attempt.pk])  # as exams.papers does when it marks a paper
+    return item
 
 
 @pytest.fixture

@@ -1,12 +1,14 @@
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.utils import timezone
 
 from exams import papers
-from exams.models import Attempt, Blueprint, BlueprintSection, RegradeLog
+from exams.models import Attempt, Blueprint, BlueprintSection, FunctionScore, RegradeLog
 from question_bank.models import WorkContent
 from tests.base import make_question
 
@@ -89,6 +91,25 @@ def _save(client, attempt, position, seq, **fields):
 def _right_choice(item):
     """The index the learner sees for the right option (option 0 in authored order)."""
     return item.option_order.index(0) if item.option_order else 0
+
+
+def _function_sums(attempt):
+    """The attempt's kept sums per (function, paper): (marked answers, total fraction)."""
+    return {
+        (score.function.code, score.paper): (score.answers, pytest.approx(score.total))
+        for score in attempt.function_scores.select_related("function")
+    }
+
+
+def _sums_of_the_items(attempt):
+    """The same sums worked out from the items themselves."""
+    sums = {}
+    for item in attempt.items.select_related("question__function"):
+        if item.final_fraction is not None:
+            key = (item.question.function.code, item.paper)
+            answers, total = sums.get(key, (0, 0.0))
+            sums[key] = (answers + 1, total + item.final_fraction)
+    return sums
 
 
 def test_a_learner_starts_a_paper_drawn_from_the_blueprint(cast, blueprint, client_for):
@@ -232,6 +253,7 @@ def test_written_answers_await_grading_and_the_instructors_grade_wins(cast, blue
     client.post(f"/exams/attempts/{attempt.pk}/submit/")
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.AWAITING_GRADING and attempt.passed is None
+    assert _function_sums(attempt) == _sums_of_the_items(attempt)
     assert "Awaiting grading" in client.get(attempt.get_absolute_url()).content.decode()
 
     instructor = client_for(cast.instructor)
@@ -246,6 +268,9 @@ def test_written_answers_await_grading_and_the_instructors_grade_wins(cast, blue
     assert attempt.status == Attempt.Status.DONE
     assert attempt.part_scores == {"theory": 100.0, "practical": 100.0}
     assert attempt.passed is True
+    sums = _function_sums(attempt)
+    assert sums == _sums_of_the_items(attempt)
+    assert sums[(written.question.function.code, "practical")] == (1, 1.0)
 
 
 def test_another_centers_instructor_cannot_grade(cast, blueprint, client_for):
@@ -285,6 +310,7 @@ def test_regrading_after_a_key_fix_rescores_every_attempt_with_an_audit_entry(
     assert response.status_code == 302
     attempt.refresh_from_db()
     assert attempt.part_scores["theory"] == before + 20
+    assert _function_sums(attempt) == _sums_of_the_items(attempt)
     log = RegradeLog.objects.get()
     assert (log.items_rescored, log.attempts_changed, log.by) == (1, 1, cast.instructor)
 
@@ -362,3 +388,20 @@ class _Sink:
 
     def flush(self):
         pass
+
+
+def test_the_migration_keeps_the_sums_of_papers_handed_in_before_it(cast, blueprint, client_for):
+    client = client_for(cast.learner)
+    _response, attempt = _start(client, blueprint)
+    tf = attempt.items.get(question__type="true_false")
+    _save(client, attempt, tf.position, 1, answer="true")
+    client.post(f"/exams/attempts/{attempt.pk}/submit/")
+    _response, unsubmitted = _start(client, blueprint)
+    marked = _function_sums(attempt)
+    FunctionScore.objects.all().delete()
+
+    migration = importlib.import_module("exams.migrations.0005_function_scores")
+    migration.fill_function_scores(apps, None)
+
+    assert _function_sums(attempt) == marked == _sums_of_the_items(attempt)
+    assert not unsubmitted.function_scores.exists()

@@ -7,7 +7,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Cohort, Level, Role, TrainingCenter, User
-from exams.models import Attempt, AttemptItem, Blueprint, PracticeItem, PracticeSession
+from exams.models import (
+    Attempt,
+    AttemptItem,
+    Blueprint,
+    FunctionScore,
+    PracticeItem,
+    PracticeSession,
+)
 from question_bank.models import Question
 
 BATCH = 20_000
@@ -131,6 +138,7 @@ class Command(BaseCommand):
                 Attempt.objects.bulk_update(
                     attempts, ["part_scores", "score", "passed"], batch_size=2000
                 )
+                FunctionScore.objects.rebuild(attempt.pk for attempt in attempts)
             made += chunk
             self.stdout.write(f"  {made} attempts")
 
