@@ -57,20 +57,29 @@ def main():
         repeat=30,
     )
 
-    times, counts = [], []
+    starts, hand_ins = [], []
     for _ in range(10):
         Attempt.objects.filter(learner=learner).delete()
-        client.post(f"/exams/{blueprint.pk}/start/")
+        starts.append(_timed_request(lambda: client.post(f"/exams/{blueprint.pk}/start/")))
         attempt = Attempt.objects.get(learner=learner, submitted_at__isnull=True)
-        with CaptureQueriesContext(connection) as queries:
-            seconds, _response = timed(
-                lambda a=attempt: client.post(f"/exams/attempts/{a.pk}/submit/")
-            )
-        times.append(seconds * 1000)
-        counts.append(len(queries))
+        hand_ins.append(
+            _timed_request(lambda a=attempt: client.post(f"/exams/attempts/{a.pk}/submit/"))
+        )
+    _report("start the paper (draws 190 items)", starts)
+    _report("hand in the 190-item paper (scores all items)", hand_ins)
+
+
+def _timed_request(request):
+    with CaptureQueriesContext(connection) as queries:
+        seconds, _response = timed(request)
+    return seconds * 1000, len(queries)
+
+
+def _report(label, runs):
+    times = [ms for ms, _queries in runs]
     print(
-        f"[{connection.vendor}] {'hand in the 190-item paper (scores all items)':55} median "
-        f"{statistics.median(times):6.1f} ms, max {max(times):6.1f} ms, {counts[-1]} queries"
+        f"[{connection.vendor}] {label:55} median {statistics.median(times):6.1f} ms, "
+        f"max {max(times):6.1f} ms, {runs[-1][1]} queries"
     )
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -68,6 +69,8 @@ def attempt(request, pk):
         item.view = papers.learner_view(item)
         item.shown_response = papers.shown_response(item)
         item.prefix = f"a{item.position}-"
+        item.heading = _("Question %(n)s") % {"n": item.position + 1}
+        item.points_label = _("%(points)s points") % {"points": floatformat(item.points, "-2")}
     ctx = {
         "attempt": attempt,
         "items": items,
