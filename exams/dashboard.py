@@ -10,7 +10,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from exams import stats
-from exams.models import Attempt, AttemptItem, Category, Paper, PracticeItem, QuestionState
+from exams.models import (
+    MARKED_ANSWER,
+    Attempt,
+    AttemptItem,
+    Category,
+    Paper,
+    PracticeItem,
+    QuestionState,
+)
 from question_bank import types
 from question_bank.models import VocationalFunction
 
@@ -29,7 +37,9 @@ def week_start(now):
 
 def study_totals(items):
     """{"theory": {"minutes", "points"}, "practical": {...}} of a PracticeItem queryset."""
-    rows = items.values("category").annotate(seconds=Sum("active_seconds"), points=Sum("fraction"))
+    rows = items.values("category").annotate(
+        seconds=Sum("active_seconds"), points=Sum("fraction", filter=MARKED_ANSWER)
+    )
     totals = {c: {"minutes": 0, "points": 0.0} for c in Category.values}
     for row in rows:
         totals[row["category"]] = {
@@ -99,7 +109,7 @@ def mastery_by_function(learner, level, now):
     buckets = week_buckets(now, MASTERY_WINDOW.days // 7)
     functions = list(VocationalFunction.objects.filter(Q(level=level) | Q(level__isnull=True)))
     practice = bucketed(
-        PracticeItem.objects.filter(session__learner=learner, answered_at__isnull=False),
+        PracticeItem.objects.marked().filter(session__learner=learner),
         "question__function_id",
         "fraction",
         "answered_at",
@@ -133,7 +143,7 @@ def mock_history(learner):
 def practice_days(learner, now, days=30):
     """{category: [(day, percent right)]}: practice as weaker evidence when no mock exists."""
     by_category = bucketed(
-        PracticeItem.objects.filter(session__learner=learner, answered_at__isnull=False),
+        PracticeItem.objects.marked().filter(session__learner=learner),
         "category",
         "fraction",
         "answered_at",

@@ -93,6 +93,12 @@ class PracticeSession(models.Model):
 
 
 class PracticeItemQuerySet(models.QuerySet):
+    def marked(self):
+        """Answers whose mark the learner has been shown. In a session marked at the end,
+        answers stay unmarked until it is finished: counting them anywhere the learner can
+        see (a score, a mastery) would tell right from wrong before the end."""
+        return self.filter(MARKED_ANSWER)
+
     def study_minutes(self, learner, since=None):
         """Active minutes by category ("theory", "practical"), since a moment if given."""
         items = self.filter(session__learner=learner, active_seconds__gt=0)
@@ -100,6 +106,13 @@ class PracticeItemQuerySet(models.QuerySet):
             items = items.filter(active_at__gte=since)
         totals = dict(items.values_list("category").annotate(s=models.Sum("active_seconds")))
         return {c: round((totals.get(c) or 0) / 60) for c in Category.values}
+
+
+MARKED_ANSWER = models.Q(answered_at__isnull=False) & (
+    models.Q(session__marking=PracticeSession.Marking.INSTANT)
+    | models.Q(session__read_mode=True)
+    | models.Q(session__finished_at__isnull=False)
+)
 
 
 class PracticeItem(models.Model):

@@ -382,6 +382,9 @@ def practice_finish(request, pk):
 @capability_required(PRACTISE)
 def practice_summary(request, pk):
     session = _session_for_learner(request, pk)
+    if not session.shows_answers_at_once and session.finished_at is None:
+        # Marked at the end: the results wait for the end, or they would give the key away.
+        return redirect(session)
     items = list(session.items.select_related("question", "version").order_by("position"))
     answered = [item for item in items if item.is_answered]
     ctx = {

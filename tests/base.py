@@ -102,6 +102,7 @@ def make_question(
     work_content="l4-quality-check",
     levels=(4,),
     difficulty=2,
+    explanation="均值填补保留了样本量。",
 ):
     """A question with one version, published unless told otherwise."""
     from question_bank import types
@@ -126,7 +127,7 @@ def make_question(
     question.save_content(
         stem=stem or f"第 {make_question.counter} 题：处理缺失值的常见做法是什么？",
         payload=payload,
-        explanation="均值填补保留了样本量。",
+        explanation=explanation,
         reference="测试",
         user=author,
     )

@@ -316,19 +316,20 @@ def _center_blueprint(cast):
     return Blueprint.objects.create(name="Center paper", level=4, center=cast.center).pk
 
 
-def _url_names(resolver=None, namespace=""):
+def url_views(resolver=None, namespace=""):
+    """(name, view) of every named URL of the app."""
     for pattern in (resolver or get_resolver()).url_patterns:
         if isinstance(pattern, URLResolver):
             if pattern.namespace == "admin":
                 continue  # Django's own admin, for the platform operator
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
-            yield from _url_names(pattern, inner)
+            yield from url_views(pattern, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
-            yield namespace + pattern.name
+            yield namespace + pattern.name, pattern.callback
 
 
 def test_the_matrix_covers_every_url():
-    assert set(_url_names()) == set(MATRIX)
+    assert {name for name, _view in url_views()} == set(MATRIX)
 
 
 @pytest.mark.parametrize("role", ROLES)
