@@ -455,7 +455,8 @@ def gauge(title, desc, probability, low, high, *, empty_label="", headers=()):
         geometry = {"x": sx(low), "y": track_y, "width": sx(high) - sx(low), "height": track_h}
         body.append(_el("rect", **geometry, class_="chart-band"))
         body.append(_el("rect", **geometry, fill=f"url(#{p}-hatch)"))
-        range_text = f"{_percent(low)}–{_percent(high)}"
+        low_text, high_text = _chance(low), _chance(high)
+        range_text = low_text if low_text == high_text else f"{low_text}–{high_text}"
         label = _top_label(sx((low + high) / 2), below, range_text, cls="chart-band-label")
         body.append(label)
         centre, half = min(max(sx((low + high) / 2), 0), WIDTH), _text_width(range_text) / 2
@@ -486,7 +487,7 @@ def gauge(title, desc, probability, low, high, *, empty_label="", headers=()):
         body.append(_text(WIDTH / 2, 18, empty_label, anchor="middle", cls="chart-note"))
     else:
         x = sx(probability)
-        estimate = _percent(_clamp(probability))
+        estimate = _chance(_clamp(probability))
         body.append(
             _el(
                 "line",
@@ -807,6 +808,15 @@ def _format(value_format, value):
 
 def _percent(share):
     return f"{round(share * 100)}%"
+
+
+def _chance(share):
+    """A percentage that never claims certainty: 0.9996 is "> 99%", not "100%"."""
+    if 0 < share < 0.005:
+        return "< 1%"
+    if 0.995 <= share < 1:
+        return "> 99%"
+    return _percent(share)
 
 
 def _number(value):

@@ -37,3 +37,13 @@ def tojson(value):
     The result is not marked safe: in an attribute the template's escaping still applies.
     """
     return json.dumps(value, ensure_ascii=False)
+
+
+@register.filter
+def item_numbers(ids, items):
+    """The numbers the learner sees in the list ("2, 5", 1 for the first item) of item ids:
+    feedback names items the way the page shows them, not by their ids in the payload."""
+    if isinstance(ids, str):
+        ids = [ids]
+    numbers = {item["id"]: n for n, item in enumerate(items, 1)}
+    return ", ".join(str(numbers.get(item_id, item_id)) for item_id in ids)

@@ -221,6 +221,8 @@ class BoxEditor extends WidgetEditor {
     this.local = null; // {src, width, height}: a picture chosen but not yet saved
     this.saved = null; // the width and height of the saved picture
     this.fileInput?.addEventListener("change", () => this.onFile());
+    // A picture chosen before this script ran (on a slow line) is shown all the same.
+    if (this.fileInput?.files.length) this.onFile();
   }
 
   follow(payload) {

@@ -10,6 +10,8 @@ a failing test leaves a screenshot of every page it had open in test-results/.
 """
 
 import contextlib
+import io
+import json
 import os
 import re
 import threading
@@ -17,8 +19,11 @@ import time
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from PIL import Image, ImageDraw
 
-from tests.base import PASSWORD
+from exams.models import Blueprint, BlueprintSection, PracticeItem
+from tests.base import PASSWORD, make_question
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -255,3 +260,120 @@ def log_in():
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
 
     return log_in_
+
+
+# What several journeys share ------------------------------------------------------------------
+
+
+def in_chinese(message, plural=None, count=None):
+    """A message as the compiled Chinese catalogue has it, to read a zh-CN page by."""
+    with translation.override("zh-hans"):
+        if plural is None:
+            return translation.gettext(message)
+        return translation.ngettext(message, plural, count)
+
+
+def start_practice(page, kind, scope=None):
+    """From the practice page of a phone, a session of this kind (and scope: "w:<work
+    content code>", say), in order, at level 4."""
+    from playwright.sync_api import expect
+
+    # On a phone the menu is folded away behind its button.
+    page.locator(".navbar-toggler").tap()
+    page.locator('#main-menu a[href="/practice/"]').tap()
+    page.locator("#id_level").select_option("4")
+    if scope:
+        page.locator("#id_scope").select_option(scope)
+    page.locator("#id_kind").select_option(kind)
+    page.locator("#id_mode").select_option("in_order")
+    page.locator(".practice-start button[type=submit]").tap()
+    expect(page).to_have_url(re.compile(r"/practice/\d+/0/$"))
+    # Its script has run (modules run before this event): answers go without a reload.
+    page.wait_for_load_state("domcontentloaded")
+
+
+def answered(learner, position):
+    return PracticeItem.objects.filter(
+        session__learner=learner, position=position, answered_at__isnull=False
+    ).first()
+
+
+def street_picture():
+    """A question image: a 200×150 PNG with a red car at x 40, y 30, 80×60."""
+    image = Image.new("RGB", (200, 150), "#dfe7ec")
+    ImageDraw.Draw(image).rectangle((40, 30, 119, 89), fill="#b4413c")
+    data = io.BytesIO()
+    image.save(data, format="PNG")
+    return data.getvalue()
+
+
+@pytest.fixture
+def blueprint(cast):
+    """Three single-choice items (25 points each, the right answer authored first, shown
+    shuffled), then one true/false item worth 25: positions 0–2 and 3."""
+    for n in range(3):
+        make_question(
+            key=f"sc{n}",
+            stem=f"单选题 {n + 1}：哪一项是对的？",
+            payload={"options": ["对", "错一", "错二", "错三"], "answer": 0},
+        )
+    make_question(
+        "true_false", key="tf0", stem="判断题：均值填补保留样本量。", payload={"answer": True}
+    )
+    blueprint = Blueprint.objects.create(
+        name="小测验", level=4, duration_minutes=30, shuffle_items=False, shuffle_options=True
+    )
+    for position, (type_key, count) in enumerate([("single_choice", 3), ("true_false", 1)]):
+        BlueprintSection.objects.create(
+            blueprint=blueprint,
+            position=position,
+            paper="theory",
+            types=[type_key],
+            count=count,
+            points_per_item=25,
+        )
+    return blueprint
+
+
+class Paper:
+    """The exam page of one attempt in one tab, addressed as the learner sees it."""
+
+    def __init__(self, page, attempt):
+        self.page = page
+        self.attempt = attempt
+        self.orders = dict(attempt.items.values_list("position", "option_order"))
+        self.status = page.locator(".exam-save-state")
+        self.alert = page.locator(".exam-alert")
+
+    def label(self, name):
+        return self.page.locator(".exam").get_attribute(f"data-label-{name}")
+
+    def option_id(self, position, authored):
+        """The radio of the option authored at index `authored`, wherever it is shown."""
+        return f"a{position}-choice-{self.orders[position].index(authored)}"
+
+    def option(self, position, authored):
+        return self.page.locator(f"#{self.option_id(position, authored)}")
+
+    def choose(self, position, authored):
+        self.page.locator(f'label[for="{self.option_id(position, authored)}"]').tap()
+
+    def go_to(self, position):
+        """Through the answer sheet, as a phone user would."""
+        from playwright.sync_api import expect
+
+        self.page.locator(".exam-sheet-toggle").tap()
+        self.page.locator(f'.exam-sheet a[data-position="{position}"]').tap()
+        expect(self.page.locator(f"#item-{position}")).to_have_class(re.compile(r"\bis-current\b"))
+
+    def queued(self):
+        key = f"aitrainer:exam:{self.attempt.pk}"
+        return json.loads(self.page.evaluate("key => localStorage.getItem(key)", key) or "{}")
+
+
+def saved_responses(attempt):
+    """{position: (response, seq)} of the answers the server holds."""
+    return {
+        item.position: (item.response, item.seq)
+        for item in attempt.items.exclude(response=None).order_by("position")
+    }

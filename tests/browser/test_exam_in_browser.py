@@ -3,7 +3,6 @@ reload and a cut network, a stale second tab refused, the paper handed in by her
 zero, by the page itself."""
 
 import datetime
-import json
 import re
 
 import pytest
@@ -11,82 +10,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from exams import papers
-from exams.models import Attempt, Blueprint, BlueprintSection
-from tests.base import make_question
+from exams.models import Attempt
+from tests.browser.conftest import Paper, saved_responses
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def blueprint(cast):
-    """Three single-choice items (25 points each, the right answer authored first, shown
-    shuffled), then one true/false item worth 25: positions 0–2 and 3."""
-    for n in range(3):
-        make_question(
-            key=f"sc{n}",
-            stem=f"单选题 {n + 1}：哪一项是对的？",
-            payload={"options": ["对", "错一", "错二", "错三"], "answer": 0},
-        )
-    make_question(
-        "true_false", key="tf0", stem="判断题：均值填补保留样本量。", payload={"answer": True}
-    )
-    blueprint = Blueprint.objects.create(
-        name="小测验", level=4, duration_minutes=30, shuffle_items=False, shuffle_options=True
-    )
-    for position, (type_key, count) in enumerate([("single_choice", 3), ("true_false", 1)]):
-        BlueprintSection.objects.create(
-            blueprint=blueprint,
-            position=position,
-            paper="theory",
-            types=[type_key],
-            count=count,
-            points_per_item=25,
-        )
-    return blueprint
-
-
-class Paper:
-    """The exam page of one attempt in one tab, addressed as the learner sees it."""
-
-    def __init__(self, page, attempt):
-        self.page = page
-        self.attempt = attempt
-        self.orders = dict(attempt.items.values_list("position", "option_order"))
-        self.status = page.locator(".exam-save-state")
-        self.alert = page.locator(".exam-alert")
-
-    def label(self, name):
-        return self.page.locator(".exam").get_attribute(f"data-label-{name}")
-
-    def option_id(self, position, authored):
-        """The radio of the option authored at index `authored`, wherever it is shown."""
-        return f"a{position}-choice-{self.orders[position].index(authored)}"
-
-    def option(self, position, authored):
-        return self.page.locator(f"#{self.option_id(position, authored)}")
-
-    def choose(self, position, authored):
-        self.page.locator(f'label[for="{self.option_id(position, authored)}"]').tap()
-
-    def go_to(self, position):
-        """Through the answer sheet, as a phone user would."""
-        self.page.locator(".exam-sheet-toggle").tap()
-        self.page.locator(f'.exam-sheet a[data-position="{position}"]').tap()
-        expect(self.page.locator(f"#item-{position}")).to_have_class(re.compile(r"\bis-current\b"))
-
-    def queued(self):
-        key = f"aitrainer:exam:{self.attempt.pk}"
-        return json.loads(self.page.evaluate("key => localStorage.getItem(key)", key) or "{}")
-
-
-def _responses(attempt):
-    return {
-        item.position: (item.response, item.seq)
-        for item in attempt.items.exclude(response=None).order_by("position")
-    }
 
 
 def test_answers_survive_a_reload_a_cut_network_and_a_stale_tab(
@@ -107,7 +37,7 @@ def test_answers_survive_a_reload_a_cut_network_and_a_stale_tab(
     page.locator("#item-0 a[rel=next]").tap()
     paper.choose(1, 1)
     until(
-        lambda: _responses(attempt) == {0: ({"choice": 0}, 1), 1: ({"choice": 1}, 1)},
+        lambda: saved_responses(attempt) == {0: ({"choice": 0}, 1), 1: ({"choice": 1}, 1)},
         message="the two answers never reached the DB",
     )
     expect(paper.status).to_have_attribute("data-state", "saved")
@@ -129,13 +59,13 @@ def test_answers_survive_a_reload_a_cut_network_and_a_stale_tab(
     expect(page.locator('.sheet-cell[data-position="3"]')).to_have_class(re.compile(r"\bunsaved\b"))
     assert ["answer", "true"] in paper.queued()["3"]["fields"]
     with app_lock:
-        assert 3 not in _responses(attempt)
+        assert 3 not in saved_responses(attempt)
 
     # ...and goes to the server when the connection returns.
     page.context.set_offline(False)
-    until(lambda: 3 in _responses(attempt), message="the offline answer never reached the DB")
+    until(lambda: 3 in saved_responses(attempt), message="the offline answer never reached the DB")
     with app_lock:
-        assert _responses(attempt)[3] == ({"answer": True}, 1)
+        assert saved_responses(attempt)[3] == ({"answer": True}, 1)
     expect(paper.status).to_have_attribute("data-state", "saved")
     expect(page.locator('.sheet-cell[data-position="3"]')).not_to_have_class(
         re.compile(r"\bunsaved\b")
@@ -150,7 +80,7 @@ def test_answers_survive_a_reload_a_cut_network_and_a_stale_tab(
     expect(second_paper.option(1, 1)).to_be_checked()
     second_paper.choose(1, 0)
     until(
-        lambda: _responses(attempt)[1] == ({"choice": 0}, 2),
+        lambda: saved_responses(attempt)[1] == ({"choice": 0}, 2),
         message="the second tab's answer never reached the DB",
     )
 
@@ -163,7 +93,7 @@ def test_answers_survive_a_reload_a_cut_network_and_a_stale_tab(
     expect(paper.alert).to_contain_text(paper.label("conflict"))
     expect(paper.status).to_have_attribute("data-state", "conflict")
     with app_lock:
-        assert _responses(attempt)[1] == ({"choice": 0}, 2)
+        assert saved_responses(attempt)[1] == ({"choice": 0}, 2)
 
     # As told, she reloads, sees the newer answer and hands in through the summary.
     second.close()
@@ -195,7 +125,7 @@ def test_the_page_hands_the_paper_in_by_itself_at_zero(
     page.goto(attempt.get_absolute_url())
     expect(page.locator(".exam-timer")).to_have_text(re.compile(r"^00:0[0-5]$"))
     paper.choose(0, 0)
-    until(lambda: 0 in _responses(attempt), message="the answer never reached the DB")
+    until(lambda: 0 in saved_responses(attempt), message="the answer never reached the DB")
 
     # The result page replaces the paper once the page has handed it in.
     expect(page.locator("main .display-6").first).to_contain_text("25.0", timeout=20_000)

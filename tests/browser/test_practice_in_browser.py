@@ -3,18 +3,17 @@ jumps with the answer sheet and draws a box with her finger; at a desktop she an
 the keyboard."""
 
 import hashlib
-import io
 import re
 import time
 
 import pytest
-from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from exams import practice
-from exams.models import PracticeItem, PracticeSession
+from exams.models import PracticeSession
 from question_bank.models import QuestionAsset
 from tests.base import SAMPLE_PAYLOADS, make_question
+from tests.browser.conftest import answered, start_practice, street_picture
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,23 +23,6 @@ pytestmark = [
 RIGHT_OPTION = SAMPLE_PAYLOADS["single_choice"]["options"][0]
 
 
-def _start_from_the_practice_page(page, kind):
-    # On a phone the menu is folded away behind its button.
-    page.locator(".navbar-toggler").tap()
-    page.locator('#main-menu a[href="/practice/"]').tap()
-    page.locator("#id_level").select_option("4")
-    page.locator("#id_kind").select_option(kind)
-    page.locator("#id_mode").select_option("in_order")
-    page.locator(".practice-start button[type=submit]").tap()
-    expect(page).to_have_url(re.compile(r"/practice/\d+/0/$"))
-
-
-def _answered(learner, position):
-    return PracticeItem.objects.filter(
-        session__learner=learner, position=position, answered_at__isnull=False
-    ).first()
-
-
 def test_a_learner_answers_on_her_phone_and_jumps_with_the_answer_sheet(
     cast, open_page, log_in, until
 ):
@@ -48,7 +30,7 @@ def test_a_learner_answers_on_her_phone_and_jumps_with_the_answer_sheet(
         make_question(key=f"bq{n}", stem=f"第 {n + 1} 题：处理缺失值的常见做法是什么？")
     page = open_page(locale="zh-CN")
     log_in(page, cast.learner)
-    _start_from_the_practice_page(page, "theory")
+    start_practice(page, "theory")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
 
     page.evaluate("window.notReloaded = true")
@@ -64,7 +46,7 @@ def test_a_learner_answers_on_her_phone_and_jumps_with_the_answer_sheet(
         re.compile(r"\bwrong\b")
     )
     assert page.evaluate("window.notReloaded === true")
-    item = until(lambda: _answered(cast.learner, 0), message="the answer never reached the DB")
+    item = until(lambda: answered(cast.learner, 0), message="the answer never reached the DB")
     assert (item.response, item.fraction) == ({"choice": 1}, 0.0)
 
     page.locator('button[data-bs-target="#answer-sheet"]').tap()
@@ -81,12 +63,8 @@ def test_a_learner_answers_on_her_phone_and_jumps_with_the_answer_sheet(
 
 
 def _picture():
-    """A question image: a 200×150 PNG with a red car at x 40, y 30, 80×60. Its SHA-1."""
-    image = Image.new("RGB", (200, 150), "#dfe7ec")
-    ImageDraw.Draw(image).rectangle((40, 30, 119, 89), fill="#b4413c")
-    data = io.BytesIO()
-    image.save(data, format="PNG")
-    data = data.getvalue()
+    """The street picture as a platform asset. Its SHA-1."""
+    data = street_picture()
     sha1 = hashlib.sha1(data).hexdigest()
     QuestionAsset.objects.create(
         center=None,
@@ -137,7 +115,7 @@ def test_a_learner_draws_a_box_with_her_finger_and_sees_it_marked(cast, open_pag
     page = open_page(locale="en-US")
     log_in(page, cast.learner)
     with page.expect_response(re.compile(r"/bank/images/\w+/$")) as picture:
-        _start_from_the_practice_page(page, "practical")
+        start_practice(page, "practical")
     assert picture.value.ok
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
@@ -159,7 +137,7 @@ def test_a_learner_draws_a_box_with_her_finger_and_sees_it_marked(cast, open_pag
     expect(feedback.locator("rect.box-gold")).to_have_count(1)
     expect(feedback.locator("rect.box-drawn")).to_have_count(1)
     expect(page.locator("#item-body .result-badge")).to_have_text("✓ Right")
-    item = until(lambda: _answered(cast.learner, 0), message="the boxes never reached the DB")
+    item = until(lambda: answered(cast.learner, 0), message="the boxes never reached the DB")
     [box] = item.response["boxes"]
     assert box["class"] == "car"
     assert all(abs(box[k] - v) <= 2 for k, v in {"x": 40, "y": 30, "w": 80, "h": 60}.items())
@@ -188,7 +166,7 @@ def test_at_a_desktop_the_keys_answer_and_go_on(cast, open_page, log_in, until):
         re.compile(r"\btext-bg-success\b")
     )
     expect(page.locator("#item-body .explanation")).to_be_visible()
-    item = until(lambda: _answered(cast.learner, 0), message="the answer never reached the DB")
+    item = until(lambda: answered(cast.learner, 0), message="the answer never reached the DB")
     assert item.fraction == 1.0
 
     page.keyboard.press("Enter")  # on to the next question

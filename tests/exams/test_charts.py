@@ -334,6 +334,14 @@ def test_the_gauge_marks_the_estimate_within_its_band():
     assert [c.text for c in _table(_gauge()).iter() if c.tag in ("th", "td")] == ["62%", "48%–75%"]
 
 
+def test_the_gauge_never_claims_certainty():
+    sure = charts.gauge("Readiness", "Almost sure", 0.9996, 0.998, 0.99999)
+    assert [c.text for c in _table(sure).iter() if c.tag in ("th", "td")] == ["> 99%", "> 99%"]
+    hopeless = charts.gauge("Readiness", "Almost hopeless", 0.003, 0.0001, 0.02)
+    cells = [c.text for c in _table(hopeless).iter() if c.tag in ("th", "td")]
+    assert cells == ["< 1%", "< 1%–2%"]
+
+
 def test_the_table_takes_column_headers_from_the_caller():
     parts = [("Theory", 40, "chart-theory"), ("Practice", 60, "chart-practice")]
     markup = charts.split_bar("Split", "Desc", parts, 0.3, headers=["Part", "Minutes"])

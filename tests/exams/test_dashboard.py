@@ -163,3 +163,20 @@ def test_unpractised_functions_are_listed_not_charted(cast, client_for):
     page = client_for(cast.learner).get("/")
     assert page.context["mastery_rows"] == []
     assert "Not practised yet" in page.content.decode()
+
+
+def test_the_mock_chart_names_its_pass_line_once(cast, client_for):
+    blueprint = Blueprint.objects.create(name="P", level=4)
+    now = timezone.now()
+    Attempt.objects.create(
+        learner=cast.learner,
+        blueprint=blueprint,
+        language="en",
+        deadline=now,
+        submitted_at=now,
+        part_scores={"theory": 72.0},
+        status="done",
+    )
+    page = client_for(cast.learner).get("/").content.decode()
+    assert "pass mark 60" in page
+    assert "60 60" not in page

@@ -479,3 +479,22 @@ def test_tojson_is_escaped_inside_an_attribute():
     html = render("model_tuning")
     assert 'value="&quot;balanced&quot;"' in html
     assert 'value="null"' in html
+
+
+def test_the_feedback_names_items_by_the_numbers_the_learner_sees():
+    def marked(key):
+        question_type = get_type(key)
+        response = question_type.validate_response(PAYLOADS[key], RESPONSES[key])
+        feedback = question_type.score(PAYLOADS[key], response).feedback
+        shown = [item["id"] for item in question_type.learner_view(PAYLOADS[key])["items"]]
+        return feedback, shown, render(key, response, feedback, readonly=True)
+
+    feedback, shown, html = marked("text_classification")
+    assert feedback["wrong"]
+    for wrong in feedback["wrong"]:
+        assert f"<li>{shown.index(wrong['id']) + 1}: " in html
+
+    feedback, shown, html = marked("label_audit")
+    assert feedback["missed"]
+    numbers = ", ".join(str(shown.index(item_id) + 1) for item_id in feedback["missed"])
+    assert f"Errors missed: {numbers}</p>" in html
