@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -119,6 +120,9 @@ def draw(blueprint, learner, *, language, rng=random):
 def start(blueprint, learner, *, language, now=None, rng=random):
     """The learner's open attempt at this blueprint, or a new one."""
     now = now or timezone.now()
+    # Two starts at once (a double tap, two tabs) take turns on the learner's row, so the
+    # second finds the attempt the first made instead of breaking the one-open-attempt rule.
+    get_user_model().objects.select_for_update().only("pk").get(pk=learner.pk)
     existing = Attempt.objects.open().filter(learner=learner, blueprint=blueprint).first()
     if existing is not None:
         return existing
@@ -191,8 +195,11 @@ def save(attempt_id, learner, data, *, now=None):
             return _save_locked(attempt, data, now), attempt
         # Too late: finalise (and commit) before refusing.
         _finalize_locked(attempt, now)
+    handed_in = attempt.finished_by == Attempt.FinishedBy.LEARNER
     raise SaveRefused(
-        _("The time is over: this paper no longer takes answers."),
+        _("This paper has been handed in: it no longer takes answers.")
+        if handed_in
+        else _("The time is over: this paper no longer takes answers."),
         status=410,
         closed=True,
         result_url=attempt.get_absolute_url(),

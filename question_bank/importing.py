@@ -34,6 +34,8 @@ from question_bank.models import (
 )
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# C0 control characters but tab, line feed and carriage return.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 LANGUAGE_ALIASES = {"zh-hans": Language.CHINESE, "zh": Language.CHINESE, "en": Language.ENGLISH}
 
@@ -148,12 +150,35 @@ def plan_import(parsed, *, center=None, defaults=None):
     return plan
 
 
+def _strings(value):
+    """Every text inside an entry (its keys too), however deep."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _strings(key)
+            yield from _strings(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _strings(inner)
+
+
 def _plan_entry(where, entry, defaults, functions, contents, problems):
     """The questions (one per language) of an entry, or none if anything in it is wrong."""
     problems_before = len(problems)
 
     def problem(message):
         problems.append((where, message))
+
+    # PostgreSQL cannot store NUL in text, and no question needs a control character.
+    if any(CONTROL_CHARACTER.search(text) for text in _strings(entry)):
+        problem(
+            _(
+                "The entry holds a control character (such as NUL, U+0000), which question "
+                "text cannot contain."
+            )
+        )
+        return []
 
     type_key = entry.get("type")
     if type_key not in types.TYPES:
