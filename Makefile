@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 PIP_INSTALL := $(PIP) install --quiet --build-constraint requirements/build-constraints.txt
 
-.PHONY: run test lint check-migrations test-sqlite test-postgres messages demo clean benchmark benchmark-large
+.PHONY: run test lint check-migrations test-sqlite test-postgres messages demo clean benchmark benchmark-large loadtest
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(VENV)/.installed: $(VENV)/bin/activate pyproject.toml requirements/build-const
 
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PIP_INSTALL) -e ".[dev]"
+	touch $@
+
+$(VENV)/.installed-load: $(VENV)/.installed
+	$(PIP_INSTALL) -e ".[load]"
 	touch $@
 
 run: $(VENV)/.installed
@@ -83,3 +87,15 @@ benchmark: $(VENV)/.installed-dev
 benchmark-large: $(VENV)/.installed-dev
 	psql "$(TEST_DATABASE_URL)" -qc "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench"
 	DATABASE_URL="$(dir $(TEST_DATABASE_URL))bench" $(PY) -m benchmarks.dashboards
+
+# The load test of an exam day (see docs/performance.md), on the PostgreSQL database
+# "loadtest" next to TEST_DATABASE_URL, dropped and created afresh: make loadtest USERS=100
+# Also: ARRIVAL (3m of logins before the start minute), EXAM (6m), DURATION (ARRIVAL + EXAM
+# + 2m), WORKERS (2), THREADS (8; 1 for sync workers),
+# PAPER (default-l3-theory), CHANGES (2-4), SAVE_EVERY (30), TYPOS (0), PROCESSES (1),
+# PORT (8100).
+loadtest: $(VENV)/.installed-load
+	USERS="$(USERS)" ARRIVAL="$(ARRIVAL)" DURATION="$(DURATION)" EXAM="$(EXAM)" WORKERS="$(WORKERS)" \
+	THREADS="$(THREADS)" PAPER="$(PAPER)" CHANGES="$(CHANGES)" SAVE_EVERY="$(SAVE_EVERY)" \
+	TYPOS="$(TYPOS)" PROCESSES="$(PROCESSES)" PORT="$(PORT)" POSTGRES_URL="$(TEST_DATABASE_URL)" \
+	LOADTEST_DATABASE_URL="$(dir $(TEST_DATABASE_URL))loadtest" bash loadtest/run.sh
