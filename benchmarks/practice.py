@@ -8,6 +8,7 @@ with 50,000 answers behind them, and answering an item. Measures; asserts nothin
 import random
 from datetime import timedelta
 
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -69,6 +70,10 @@ def main():
     learner.target_level = 4
     learner.save()
     answers, states = learner_history(learner)
+    if connection.vendor == "postgresql":
+        # Statistics for the rows just written, as autovacuum would gather them by and by.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(
         f"bank: {Question.objects.count()} questions; history: {answers} answers, "
         f"{states} questions seen, {QuestionState.objects.in_notebook().count()} in the "
