@@ -12,9 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from exams import papers
-from exams.models import Blueprint, BlueprintSection
-from tests.base import make_question
 from tests.faults.harness import AppDatabase, AppServer, postgres_url
+from tests.faults.seed import small_paper
 
 LEARNERS = ["ann", "ben", "cai", "dan", "eve"]
 
@@ -83,25 +82,7 @@ def tab_for():
 def paper(db):
     """In the test database: five single-choice questions of 20 points, in English, options
     in their authored order (choice 0 is right), 30 minutes."""
-    for n in range(5):
-        make_question(
-            key=f"race-sc{n}",
-            language="en",
-            stem=f"Race question {n}?",
-            payload={"options": ["right", "wrong a", "wrong b", "wrong c"], "answer": 0},
-        )
-    blueprint = Blueprint.objects.create(
-        name="Race paper", level=4, duration_minutes=30, shuffle_options=False
-    )
-    BlueprintSection.objects.create(
-        blueprint=blueprint,
-        position=0,
-        paper="theory",
-        types=["single_choice"],
-        count=5,
-        points_per_item=20,
-    )
-    return blueprint
+    return small_paper("race")
 
 
 @pytest.fixture

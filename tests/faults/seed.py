@@ -11,28 +11,20 @@ import sys
 import django
 
 
-def main(usernames):
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-    from accounts.models import TrainingCenter
+def small_paper(word, key=None):
+    """The paper described above, its questions keyed and named after `word`."""
     from exams.models import Blueprint, BlueprintSection
-    from tests.base import make_question, make_user
+    from tests.base import make_question
 
-    center = TrainingCenter.objects.create(name="Fault Center", city="上海")
-    for username in usernames:
-        make_user(username, center=center, preferred_language="en")
     for n in range(5):
         make_question(
-            key=f"fault-sc{n}",
+            key=f"{word}-sc{n}",
             language="en",
-            stem=f"Fault question {n}?",
+            stem=f"{word.title()} question {n}?",
             payload={"options": ["right", "wrong a", "wrong b", "wrong c"], "answer": 0},
         )
     blueprint = Blueprint.objects.create(
-        key="fault-paper", name="Fault paper", level=4, duration_minutes=30, shuffle_options=False
+        key=key, name=f"{word.title()} paper", level=4, duration_minutes=30, shuffle_options=False
     )
     BlueprintSection.objects.create(
         blueprint=blueprint,
@@ -42,6 +34,22 @@ def main(usernames):
         count=5,
         points_per_item=20,
     )
+    return blueprint
+
+
+def main(usernames):
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+    from accounts.models import TrainingCenter
+    from tests.base import make_user
+
+    center = TrainingCenter.objects.create(name="Fault Center", city="上海")
+    for username in usernames:
+        make_user(username, center=center, preferred_language="en")
+    blueprint = small_paper("fault", key="fault-paper")
     print(json.dumps({"blueprint": blueprint.pk}))
 
 
