@@ -291,8 +291,9 @@ def _store_fractions(items):
         AttemptItem.objects.filter(pk__in=pks).update(fraction=fraction)
 
 
-def _total(attempt, items):
-    """Part scores, pass or fail, and whether written answers still wait for a grade."""
+def _total(attempt, items, *, keep_sums=True):
+    """Part scores, pass or fail, and whether written answers still wait for a grade; then
+    the per-function sums (a caller totalling many attempts rebuilds them once itself)."""
     parts = {}
     for item in items:
         parts[item.paper] = parts.get(item.paper, 0.0) + (item.earned or 0.0)
@@ -308,7 +309,8 @@ def _total(attempt, items):
         attempt.status = Attempt.Status.DONE
         attempt.passed = all(points >= attempt.blueprint.pass_mark for points in parts.values())
     attempt.save()
-    FunctionScore.objects.rebuild([attempt.pk])
+    if keep_sums:
+        FunctionScore.objects.rebuild([attempt.pk])
 
 
 @transaction.atomic
@@ -344,7 +346,8 @@ def regrade(question, *, old_version, by):
         item.fraction = score.fraction
     _store_fractions(items)
     for attempt in Attempt.objects.filter(pk__in=changed).select_related("blueprint"):
-        _total(attempt, list(attempt.items.select_related("question")))
+        _total(attempt, list(attempt.items.select_related("question")), keep_sums=False)
+    FunctionScore.objects.rebuild(changed)
     return RegradeLog.objects.create(
         question=question,
         old_version=old_version,

@@ -265,7 +265,8 @@ def _group(filters, function, cohort):
 
 
 def _practice_answers(filters):
-    items = PracticeItem.objects.filter(
+    # Marked answers only, as on the learner's own dashboard: the same mastery on both.
+    items = PracticeItem.objects.marked().filter(
         session__learner__center_id=filters.center_id,
         session__learner__role=Role.LEARNER,
         answered_at__gte=_moment(filters.start),

@@ -125,8 +125,8 @@ def test_the_audit_sees_what_the_policy_would_block():
     audit = _Audit()
     audit.feed(
         '<script>alert(1)</script><button onclick="x()">x</button><p style="color:red">'
-        '<a href="javascript:x()">x</a><script src="https://cdn.example/x.js"></script>'
-        '<link rel="stylesheet" href="//cdn.example/x.css"><img src="http://x.example/a.png">'
+        '<a href="javascript:x()">x</a><script src="https://other.example/x.js"></script>'
+        '<link rel="stylesheet" href="//other.example/x.css"><img src="http://x.example/a.png">'
         '<a href="https://example.com/">fine</a><img src="data:image/png;base64,AA==">'
         '<script type="module" src="/static/js/exam.js"></script>'
     )
@@ -136,8 +136,8 @@ def test_the_audit_sees_what_the_policy_would_block():
         "<button onclick=…>",
         "<p style=…>",
         "<a href='javascript:x()'>",
-        "<script src='https://cdn.example/x.js'>",
-        "<link href='//cdn.example/x.css'>",
+        "<script src='https://other.example/x.js'>",
+        "<link href='//other.example/x.css'>",
         "<img src='http://x.example/a.png'>",
     ]
 
